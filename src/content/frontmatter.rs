@@ -1,0 +1,105 @@
+//! Splitting a file into TOML front matter and Markdown body.
+//!
+//! The front matter sits between two lines that are exactly `+++`. We keep the
+//! byte offsets of both parts so errors in either point at the right line of
+//! the original file.
+
+use std::path::Path;
+
+use crate::error::Diagnostic;
+
+/// A file split into its two parts, with where each starts in the file.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The TOML between the `+++` lines.
+    pub front: &'a str,
+    /// Byte offset of `front` in the file.
+    pub front_offset: usize,
+    /// The Markdown after the closing `+++` line.
+    pub body: &'a str,
+}
+
+/// Splits `text` (the contents of `path`).
+pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    if text[start..].trim().is_empty() {
+        return Err(Diagnostic::file(path, "this file is empty")
+            .with_hint("an issue starts with TOML front matter between `+++` lines: number and date are required"));
+    }
+    let (first, mut pos) = next_line(text, start);
+    if first.trim_end() != "+++" {
+        let d = Diagnostic::at(
+            path,
+            text,
+            start,
+            "the file does not start with `+++` front matter",
+        );
+        let hint = if first.trim_end() == "---" {
+            "this looks like YAML front matter; sitrep reads TOML between lines of `+++`, e.g. `number = 45`"
+        } else {
+            "put the issue's TOML front matter between two lines of `+++` at the top of the file"
+        };
+        return Err(d.with_hint(hint));
+    }
+    let front_offset = pos;
+    while pos < text.len() {
+        let (line, next) = next_line(text, pos);
+        if line.trim_end() == "+++" {
+            return Ok(Split {
+                front: &text[front_offset..pos],
+                front_offset,
+                body: &text[next..],
+            });
+        }
+        pos = next;
+    }
+    Err(Diagnostic::at(
+        path,
+        text,
+        start,
+        "the front matter opened here is never closed",
+    )
+    .with_hint("add a line `+++` after the last front-matter line, before the Markdown body"))
+}
+
+/// The line starting at `pos` (without its newline) and where the next line starts.
+fn next_line(text: &str, pos: usize) -> (&str, usize) {
+    match text[pos..].find('\n') {
+        Some(i) => (&text[pos..pos + i], pos + i + 1),
+        None => (&text[pos..], text.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p() -> &'static Path {
+        Path::new("x.md")
+    }
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let s = split(p(), "+++\nnumber = 1\n+++\nBody\n").unwrap();
+        assert_eq!(s.front, "number = 1\n");
+        assert_eq!(s.front_offset, 4);
+        assert_eq!(s.body, "Body\n");
+    }
+
+    #[test]
+    fn accepts_crlf_and_bom() {
+        let s = split(p(), "\u{feff}+++\r\nnumber = 1\r\n+++\r\nBody").unwrap();
+        assert_eq!(s.front, "number = 1\r\n");
+        assert_eq!(s.body, "Body");
+    }
+
+    #[test]
+    fn explains_yaml_unclosed_and_empty() {
+        let yaml = split(p(), "---\ntitle: x\n---\n").unwrap_err();
+        assert!(yaml.hint.unwrap().contains("TOML"));
+        let open = split(p(), "+++\nnumber = 1\nbody").unwrap_err();
+        assert_eq!(open.line, 1);
+        assert!(open.message.contains("never closed"));
+        assert!(split(p(), "  \n").unwrap_err().message.contains("empty"));
+    }
+}

@@ -1,0 +1,466 @@
+//! One issue file: its raw TOML shape, validation, and the validated [`Issue`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jiff::{Timestamp, civil};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::{markdown, slugs, toml_diag};
+
+use super::frontmatter;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIssue {
+    number: Spanned<i64>,
+    date: Spanned<toml::value::Datetime>,
+    title: Option<String>,
+    summary: Option<String>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    sponsors: Vec<RawSponsor>,
+    #[serde(default)]
+    links: Vec<RawLink>,
+    #[serde(default)]
+    outages: Vec<RawOutage>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSponsor {
+    name: Option<String>,
+    url: Option<Spanned<String>>,
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLink {
+    title: String,
+    url: Spanned<String>,
+    source: Option<String>,
+    #[serde(default)]
+    tags: Vec<Spanned<String>>,
+    commentary: Option<String>,
+    via: Option<String>,
+    disclosure: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutage {
+    service: Spanned<String>,
+    url: Option<Spanned<String>>,
+    title: Option<String>,
+    date: Option<Spanned<toml::value::Datetime>>,
+    #[serde(default)]
+    tags: Vec<Spanned<String>>,
+    commentary: Option<String>,
+}
+
+/// A tag as used on a link or outage: its slug and display name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// Lower-case ASCII hyphenated form; the identity of the tag.
+    pub slug: String,
+    /// The vocabulary's display name, or the tag as the author wrote it.
+    pub name: String,
+}
+
+/// A sponsor blurb.
+#[derive(Debug, Clone)]
+pub struct Sponsor {
+    /// Sponsor's name.
+    pub name: Option<String>,
+    /// Sponsor's link.
+    pub url: Option<String>,
+    /// The blurb, rendered from Markdown.
+    pub html: String,
+}
+
+/// A curated link with its commentary.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// Anchor on the issue page, unique within the issue, derived from the title.
+    pub id: String,
+    /// Link text.
+    pub title: String,
+    /// Absolute http(s) URL.
+    pub url: String,
+    /// Publisher or author.
+    pub source: Option<String>,
+    /// Tags, de-duplicated by slug.
+    pub tags: Vec<Tag>,
+    /// Commentary rendered from Markdown (empty if none).
+    pub commentary_html: String,
+    /// Who suggested the link.
+    pub via: Option<String>,
+    /// A conflict-of-interest note.
+    pub disclosure: Option<String>,
+}
+
+/// An outage in the week's list.
+#[derive(Debug, Clone)]
+pub struct Outage {
+    /// Anchor on the issue page, unique within the issue, derived from the service.
+    pub id: String,
+    /// The service that went down, as written.
+    pub service: String,
+    /// Slug of `service`: outages group by it across issues.
+    pub service_slug: String,
+    /// Postmortem, status page or report.
+    pub url: Option<String>,
+    /// Link text for `url`.
+    pub title: Option<String>,
+    /// When it happened.
+    pub date: Option<civil::Date>,
+    /// Tags, de-duplicated by slug.
+    pub tags: Vec<Tag>,
+    /// Commentary rendered from Markdown (empty if none).
+    pub commentary_html: String,
+}
+
+/// A validated issue, its Markdown already rendered.
+#[derive(Debug, Clone)]
+pub struct Issue {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// Positive, unique across the site.
+    pub number: u32,
+    /// Publication date (in the issue's own offset).
+    pub date: civil::Date,
+    /// Publication instant, for feeds.
+    pub published: Timestamp,
+    /// Title (explicit or from `issue_title`).
+    pub title: String,
+    /// Plain-text summary for feeds and meta tags.
+    pub summary: String,
+    /// Drafts are built only with `--drafts`.
+    pub draft: bool,
+    /// The editorial introduction, rendered.
+    pub intro_html: String,
+    /// Sponsor blurbs.
+    pub sponsors: Vec<Sponsor>,
+    /// Links in reading order.
+    pub links: Vec<Link>,
+    /// The week's outages.
+    pub outages: Vec<Outage>,
+}
+
+/// Collects problems while validating one file, all located in that file.
+struct Checker<'a> {
+    path: &'a Path,
+    text: &'a str,
+    base: usize,
+    config: &'a Config,
+    problems: Vec<Diagnostic>,
+}
+
+/// Parses and validates the issue file `path` whose contents are `text`.
+pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Issue, Vec<Diagnostic>> {
+    let split = frontmatter::split(path, text).map_err(|d| vec![d])?;
+    let raw: RawIssue = toml::from_str(split.front)
+        .map_err(|e| vec![toml_diag::diagnostic(path, text, split.front_offset, &e)])?;
+    let mut check = Checker {
+        path,
+        text,
+        base: split.front_offset,
+        config,
+        problems: Vec::new(),
+    };
+    let issue = check.issue(raw, split.body);
+    if check.problems.is_empty() {
+        Ok(issue)
+    } else {
+        Err(check.problems)
+    }
+}
+
+impl Checker<'_> {
+    fn issue(&mut self, raw: RawIssue, body: &str) -> Issue {
+        let RawIssue {
+            number,
+            date,
+            title,
+            summary,
+            draft,
+            sponsors,
+            links,
+            outages,
+        } = raw;
+        let number_value = match u32::try_from(*number.get_ref()) {
+            Ok(n) if n > 0 => n,
+            _ => {
+                self.problem(
+                    number.span(),
+                    format!(
+                        "issue number {} is not a positive integer",
+                        number.get_ref()
+                    ),
+                    "number issues 1, 2, 3, …",
+                );
+                0
+            }
+        };
+        let (date_value, published) = self.datetime(&date).unwrap_or_default();
+        let title = title.unwrap_or_else(|| {
+            self.config
+                .issue_title
+                .replace("{number}", &number_value.to_string())
+        });
+        let summary = summary.unwrap_or_else(|| markdown::first_paragraph_text(body));
+        let sponsors = sponsors.into_iter().map(|s| self.sponsor(s)).collect();
+        let mut ids = Anchors::default();
+        let links = links.into_iter().map(|l| self.link(l, &mut ids)).collect();
+        let outages = outages
+            .into_iter()
+            .map(|o| self.outage(o, &mut ids))
+            .collect();
+        Issue {
+            path: self.path.to_path_buf(),
+            number: number_value,
+            date: date_value,
+            published,
+            title,
+            summary,
+            draft,
+            intro_html: markdown::to_html(body),
+            sponsors,
+            links,
+            outages,
+        }
+    }
+
+    fn sponsor(&mut self, raw: RawSponsor) -> Sponsor {
+        let RawSponsor { name, url, text } = raw;
+        Sponsor {
+            name,
+            url: url.and_then(|u| self.url(u)),
+            html: markdown::to_html(&text),
+        }
+    }
+
+    fn link(&mut self, raw: RawLink, ids: &mut Anchors) -> Link {
+        let RawLink {
+            title,
+            url,
+            source,
+            tags,
+            commentary,
+            via,
+            disclosure,
+        } = raw;
+        Link {
+            id: ids.claim("link", &title),
+            url: self.url(url).unwrap_or_default(),
+            title,
+            source,
+            tags: self.tags(tags),
+            commentary_html: commentary
+                .as_deref()
+                .map(markdown::to_html)
+                .unwrap_or_default(),
+            via,
+            disclosure,
+        }
+    }
+
+    fn outage(&mut self, raw: RawOutage, ids: &mut Anchors) -> Outage {
+        let RawOutage {
+            service,
+            url,
+            title,
+            date,
+            tags,
+            commentary,
+        } = raw;
+        let service_slug = slugs::slugify(service.get_ref()).unwrap_or_else(|| {
+            self.problem(
+                service.span(),
+                format!(
+                    "service `{}` has no letters or digits to make a URL from",
+                    service.get_ref()
+                ),
+                "name the service, e.g. `service = \"GitHub\"`",
+            );
+            String::new()
+        });
+        Outage {
+            id: ids.claim("outage", service.get_ref()),
+            service: service.into_inner(),
+            service_slug,
+            url: url.and_then(|u| self.url(u)),
+            title,
+            date: date.and_then(|d| self.datetime(&d)).map(|(d, _)| d),
+            tags: self.tags(tags),
+            commentary_html: commentary
+                .as_deref()
+                .map(markdown::to_html)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Accepts only absolute http(s) URLs: anything else could run script or break on another host.
+    fn url(&mut self, url: Spanned<String>) -> Option<String> {
+        let span = url.span();
+        let text = url.into_inner();
+        match url::Url::parse(&text) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Some(text),
+            Ok(u) => {
+                self.problem(
+                    span,
+                    format!(
+                        "URL `{text}` uses `{}:`; only http and https links are allowed",
+                        u.scheme()
+                    ),
+                    "link to an https:// page",
+                );
+                None
+            }
+            Err(e) => {
+                self.problem(
+                    span,
+                    format!("`{text}` is not an absolute URL ({e})"),
+                    "write the full address, starting with https://",
+                );
+                None
+            }
+        }
+    }
+
+    fn tags(&mut self, raw: Vec<Spanned<String>>) -> Vec<Tag> {
+        let mut tags: Vec<Tag> = Vec::new();
+        for tag in raw {
+            if let Some(t) = self.tag(&tag) {
+                if !tags.iter().any(|x| x.slug == t.slug) {
+                    tags.push(t);
+                }
+            }
+        }
+        tags
+    }
+
+    fn tag(&mut self, tag: &Spanned<String>) -> Option<Tag> {
+        let Some(slug) = slugs::slugify(tag.get_ref()) else {
+            self.problem(
+                tag.span(),
+                format!(
+                    "tag `{}` has no letters or digits to make a URL from",
+                    tag.get_ref()
+                ),
+                "use a word such as \"dns\"",
+            );
+            return None;
+        };
+        match &self.config.tags {
+            None => Some(Tag {
+                slug,
+                name: tag.get_ref().trim().to_string(),
+            }),
+            Some(vocab) => match vocab.get(&slug) {
+                Some(name) => Some(Tag {
+                    slug,
+                    name: name.clone(),
+                }),
+                None => {
+                    let hint = vocabulary_hint(&slug, vocab);
+                    self.problem(
+                        tag.span(),
+                        format!(
+                            "tag `{}` is not in the [tags] vocabulary of config.toml",
+                            tag.get_ref()
+                        ),
+                        &hint,
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    fn datetime(
+        &mut self,
+        value: &Spanned<toml::value::Datetime>,
+    ) -> Option<(civil::Date, Timestamp)> {
+        to_date(value.get_ref())
+            .map_err(|m| {
+                self.problem(
+                    value.span(),
+                    m,
+                    "write a date such as 2016-10-23 or 2016-10-23T09:00:00Z",
+                )
+            })
+            .ok()
+    }
+
+    fn problem(&mut self, span: std::ops::Range<usize>, message: impl Into<String>, hint: &str) {
+        let d =
+            Diagnostic::at(self.path, self.text, self.base + span.start, message).with_hint(hint);
+        self.problems.push(d);
+    }
+}
+
+fn vocabulary_hint(slug: &str, vocab: &BTreeMap<String, String>) -> String {
+    let known: Vec<&str> = vocab.keys().map(String::as_str).collect();
+    match toml_diag::closest(slug, &known) {
+        Some(k) => format!("did you mean `{k}`? Or add `{slug} = \"…\"` to [tags] in config.toml"),
+        None => {
+            format!("use one of the known tags, or add `{slug} = \"…\"` to [tags] in config.toml")
+        }
+    }
+}
+
+/// Converts a TOML date or date-time; local times without an offset are taken as UTC.
+pub fn to_date(dt: &toml::value::Datetime) -> Result<(civil::Date, Timestamp), String> {
+    let d = dt.date.ok_or("a time without a date is not a date")?;
+    let date =
+        civil::Date::new(d.year as i16, d.month as i8, d.day as i8).map_err(|e| e.to_string())?;
+    let time = dt.time.map_or(civil::Time::midnight(), |t| {
+        civil::Time::new(
+            t.hour as i8,
+            t.minute as i8,
+            t.second.unwrap_or(0) as i8,
+            t.nanosecond.unwrap_or(0) as i32,
+        )
+        .unwrap_or_default()
+    });
+    let offset_seconds = match dt.offset {
+        Some(toml::value::Offset::Custom { minutes }) => i32::from(minutes) * 60,
+        _ => 0,
+    };
+    let offset = jiff::tz::Offset::from_seconds(offset_seconds).map_err(|e| e.to_string())?;
+    let zoned = date
+        .to_datetime(time)
+        .to_zoned(jiff::tz::TimeZone::fixed(offset))
+        .map_err(|e| e.to_string())?;
+    Ok((date, zoned.timestamp()))
+}
+
+/// Hands out anchor ids that are unique within one issue page.
+#[derive(Default)]
+struct Anchors(std::collections::HashSet<String>);
+
+impl Anchors {
+    /// `prefix-slug-of-text`, with `-2`, `-3`… on collisions. Stable while the text is.
+    fn claim(&mut self, prefix: &str, text: &str) -> String {
+        let base = match slugs::slugify(text) {
+            Some(s) => format!(
+                "{prefix}-{}",
+                s.chars().take(48).collect::<String>().trim_end_matches('-')
+            ),
+            None => prefix.to_string(),
+        };
+        let mut id = base.clone();
+        let mut n = 2;
+        while !self.0.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+}

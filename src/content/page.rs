@@ -1,0 +1,61 @@
+//! Standalone pages (`content/pages/*.md`): About, Sponsor us, …
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::Diagnostic;
+use crate::{markdown, slugs, toml_diag};
+
+use super::frontmatter;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPage {
+    title: String,
+    description: Option<String>,
+}
+
+/// A rendered standalone page, published at `/<slug>/`.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// From the file name: `about.md` → `about`.
+    pub slug: String,
+    /// Page title.
+    pub title: String,
+    /// Plain-text description for meta tags (default: first paragraph).
+    pub description: String,
+    /// The body, rendered.
+    pub html: String,
+}
+
+/// Parses the page file `path` whose contents are `text`.
+pub fn parse(path: &Path, text: &str) -> Result<Page, Vec<Diagnostic>> {
+    let split = frontmatter::split(path, text).map_err(|d| vec![d])?;
+    let raw: RawPage = toml::from_str(split.front)
+        .map_err(|e| vec![toml_diag::diagnostic(path, text, split.front_offset, &e)])?;
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let slug = slugs::slugify(stem).ok_or_else(|| {
+        vec![
+            Diagnostic::file(
+                path,
+                "the file name has no letters or digits to make a URL from",
+            )
+            .with_hint("rename the file, e.g. about.md"),
+        ]
+    })?;
+    Ok(Page {
+        path: path.to_path_buf(),
+        slug,
+        title: raw.title,
+        description: raw
+            .description
+            .unwrap_or_else(|| markdown::first_paragraph_text(split.body)),
+        html: markdown::to_html(split.body),
+    })
+}

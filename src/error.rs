@@ -1,0 +1,176 @@
+//! Typed errors for every stage of the pipeline.
+//!
+//! Content problems are collected as [`Diagnostic`]s (file, line, column, the
+//! offending source line, what is wrong and how to fix it) so that one run can
+//! report all of them at once, the way a compiler does.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One problem in one input file, located as precisely as we can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file the problem is in.
+    pub path: PathBuf,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column (in characters); 0 when unknown.
+    pub column: usize,
+    /// The text of the offending line, shown under the message.
+    pub source_line: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A problem with a file as a whole (unreadable, empty, not UTF-8, …).
+    pub fn file(path: &Path, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            source_line: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A problem at byte `offset` of `text`, the full contents of `path`.
+    pub fn at(path: &Path, text: &str, offset: usize, message: impl Into<String>) -> Self {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        Diagnostic {
+            path: path.to_path_buf(),
+            line: text[..offset].matches('\n').count() + 1,
+            column: text[line_start..offset].chars().count() + 1,
+            source_line: Some(
+                text[line_start..line_end]
+                    .trim_end_matches('\r')
+                    .to_string(),
+            ),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Adds a hint ("did you mean `title`?").
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl fmt::Display for Diagnostic {
+    /// Formats like rustc: `error: msg`, ` --> file:line:col`, the line and a caret.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error: {}", self.message)?;
+        write!(f, "  --> {}", self.path.display())?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.column)?;
+        }
+        writeln!(f)?;
+        if let Some(src) = &self.source_line {
+            let gutter = self.line.to_string();
+            let pad = " ".repeat(gutter.len());
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{gutter} | {src}")?;
+            let caret_pad = " ".repeat(self.column.saturating_sub(1));
+            writeln!(f, "{pad} | {caret_pad}^")?;
+        }
+        if let Some(hint) = &self.hint {
+            writeln!(f, "  = help: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can stop a build.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// One or more problems in the site's input files.
+    #[error("{}", Diagnostics(.0))]
+    Content(Vec<Diagnostic>),
+    /// A file or folder could not be read or written.
+    #[error("{action} {}: {source}", .path.display())]
+    Io {
+        /// What we were doing ("cannot read", "cannot write", …).
+        action: &'static str,
+        /// The file or folder involved.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// A template failed to parse or render.
+    #[error("template error while {context}:\n{message}")]
+    Template {
+        /// What was being rendered, e.g. "rendering /issues/45/ with issue.html".
+        context: String,
+        /// Tera's own report, which names the template, line and variable.
+        message: String,
+    },
+    /// The output folder is not safe to write into.
+    #[error("{0}")]
+    Output(String),
+}
+
+struct Diagnostics<'a>(&'a [Diagnostic]);
+
+impl fmt::Display for Diagnostics<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in self.0 {
+            writeln!(f, "{d}")?;
+        }
+        let n = self.0.len();
+        write!(f, "{n} problem{} found", if n == 1 { "" } else { "s" })
+    }
+}
+
+impl Error {
+    /// An I/O error with the path it concerns.
+    pub fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// A Tera error, flattened into its full report with every cause.
+    pub fn template(context: impl Into<String>, err: &tera::Error) -> Self {
+        let mut message = err.to_string();
+        let mut cause = std::error::Error::source(err);
+        while let Some(c) = cause {
+            message.push_str(&format!("\ncaused by: {c}"));
+            cause = c.source();
+        }
+        Error::Template {
+            context: context.into(),
+            message,
+        }
+    }
+}
+
+/// Shorthand used across the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Reads a file as UTF-8, turning every failure into a located diagnostic.
+pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::file(path, format!("cannot read this file: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        Diagnostic::at(path, &text, offset, "this file is not valid UTF-8")
+            .with_hint("save the file with UTF-8 encoding")
+    })
+}

@@ -1,0 +1,54 @@
+//! sitrep: a static site generator for SRE and operations newsletters.
+//!
+//! The pipeline runs one way, each stage a module with one job:
+//!
+//! ```text
+//! config ─> content (read + parse + validate issues, pages) ─> site (model + indexes)
+//!        ─> render (Tera, view structs) + feeds ─> output (write only what changed)
+//! ```
+//!
+//! [`build`] runs all of it; [`load`] and [`render_site`] are the stages the
+//! `check` and `serve` commands share.
+
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod feeds;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod slugs;
+pub mod theme;
+mod toml_diag;
+
+use std::path::Path;
+
+pub use config::{BuildOptions, Config};
+pub use error::{Diagnostic, Error, Result};
+pub use output::{Output, WriteReport};
+pub use site::Site;
+
+/// Reads config and content and builds the site model.
+pub fn load(opts: &BuildOptions) -> Result<Site> {
+    let config = Config::load(opts)?;
+    let content = content::load(&config)?;
+    Site::new(config, content)
+}
+
+/// Renders every output file of `site` in memory.
+pub fn render_site(site: &Site) -> Result<Vec<Output>> {
+    let files = theme::load(&site.config)?;
+    let templates = render::Templates::compile(&files)?;
+    let outputs = render::render(site, &templates, &files.statics)?;
+    output::check(&outputs)?;
+    Ok(outputs)
+}
+
+/// Loads, renders and writes the site into `out_dir`. Nothing is written unless all of it rendered.
+pub fn build(opts: &BuildOptions, out_dir: &Path, force: bool) -> Result<(Site, WriteReport)> {
+    let site = load(opts)?;
+    let outputs = render_site(&site)?;
+    let report = output::write(&outputs, out_dir, &opts.root, force)?;
+    Ok((site, report))
+}

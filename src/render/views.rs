@@ -1,0 +1,385 @@
+//! The small, borrowed structs templates receive.
+//!
+//! Templates never see the internal model, so the model can change without
+//! breaking themes. Every field here is documented for theme authors in
+//! `themes/default/README.md`; keep the two in step. URLs named `url` are
+//! ready-to-use links (root-relative, under the base path); `permalink`s are
+//! absolute. Dates come pre-formatted: Rust owns the data, templates own HTML.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::{Issue, Link, Outage, Sponsor, Tag};
+use crate::site::{ItemRef, ServiceIndex, Site, TagIndex};
+
+/// Site-wide values, available to every template as `site`.
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub author: Option<&'a str>,
+    pub language: &'a str,
+    pub base_url: &'a str,
+    pub home_url: String,
+    pub archive_url: String,
+    pub outages_url: String,
+    pub outage_tags_url: String,
+    pub services_url: String,
+    pub tags_url: String,
+    pub rss_url: String,
+    pub atom_url: String,
+    pub json_feed_url: String,
+    pub stylesheet_url: String,
+    pub syntax_stylesheet_url: String,
+    pub pages: Vec<NavPage<'a>>,
+    pub generator: &'static str,
+}
+
+/// A standalone page in the navigation.
+#[derive(Serialize)]
+pub struct NavPage<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+/// An issue in a list: no content, just what a list shows.
+#[derive(Serialize, Clone)]
+pub struct IssueSummary<'a> {
+    pub number: u32,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub date: String,
+    pub date_display: String,
+    pub url: String,
+    pub permalink: String,
+    pub link_count: usize,
+    pub outage_count: usize,
+    pub draft: bool,
+}
+
+/// An issue in full: for the issue page and the shared `issue_content.html`.
+#[derive(Serialize)]
+pub struct IssueView<'a> {
+    #[serde(flatten)]
+    pub summary: IssueSummary<'a>,
+    pub intro_html: &'a str,
+    pub sponsors: Vec<SponsorView<'a>>,
+    pub links: Vec<LinkView<'a>>,
+    pub outages: Vec<OutageView<'a>>,
+}
+
+/// A sponsor blurb.
+#[derive(Serialize)]
+pub struct SponsorView<'a> {
+    pub name: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub text_html: &'a str,
+}
+
+/// A tag with the page that lists it.
+#[derive(Serialize)]
+pub struct TagLink<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub url: String,
+}
+
+/// A curated link.
+#[derive(Serialize)]
+pub struct LinkView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: &'a str,
+    pub source: Option<&'a str>,
+    pub tags: Vec<TagLink<'a>>,
+    pub commentary_html: &'a str,
+    pub via: Option<&'a str>,
+    pub disclosure: Option<&'a str>,
+}
+
+/// An outage.
+#[derive(Serialize)]
+pub struct OutageView<'a> {
+    pub id: &'a str,
+    pub service: &'a str,
+    pub service_url: String,
+    pub url: Option<&'a str>,
+    pub title: Option<&'a str>,
+    pub date: Option<String>,
+    pub date_display: Option<String>,
+    pub tags: Vec<TagLink<'a>>,
+    pub commentary_html: &'a str,
+}
+
+/// Which issue an entry of an index comes from, and the anchor to jump to.
+#[derive(Serialize)]
+pub struct FromIssue<'a> {
+    pub number: u32,
+    pub title: &'a str,
+    pub url: String,
+    pub date: String,
+    pub date_display: String,
+    /// The issue page URL with `#id` of the entry.
+    pub anchor_url: String,
+}
+
+/// A link in a tag index.
+#[derive(Serialize)]
+pub struct LinkEntry<'a> {
+    #[serde(flatten)]
+    pub link: LinkView<'a>,
+    pub issue: FromIssue<'a>,
+}
+
+/// An outage in an outage index.
+#[derive(Serialize)]
+pub struct OutageEntry<'a> {
+    #[serde(flatten)]
+    pub outage: OutageView<'a>,
+    pub issue: FromIssue<'a>,
+}
+
+/// A tag or service in a list of them, with how many entries it has.
+#[derive(Serialize)]
+pub struct Counted<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub url: String,
+    pub count: usize,
+    /// Only for outage tags: the tag's RSS feed.
+    pub feed_url: Option<String>,
+}
+
+/// Issues of one year in the archive.
+#[derive(Serialize)]
+pub struct YearView<'a> {
+    pub year: i16,
+    pub issues: Vec<IssueSummary<'a>>,
+}
+
+/// Site paths (relative to the output root) of every generated page.
+pub mod paths {
+    /// `/issues/<n>/`
+    pub fn issue(n: u32) -> String {
+        format!("issues/{n}/")
+    }
+    /// `/tags/<slug>/`
+    pub fn link_tag(slug: &str) -> String {
+        format!("tags/{slug}/")
+    }
+    /// `/outages/tags/<slug>/`
+    pub fn outage_tag(slug: &str) -> String {
+        format!("outages/tags/{slug}/")
+    }
+    /// `/outages/tags/<slug>/rss.xml`
+    pub fn outage_tag_feed(slug: &str) -> String {
+        format!("outages/tags/{slug}/rss.xml")
+    }
+    /// `/outages/services/<slug>/`
+    pub fn service(slug: &str) -> String {
+        format!("outages/services/{slug}/")
+    }
+    /// `/<slug>/` for a standalone page.
+    pub fn page(slug: &str) -> String {
+        format!("{slug}/")
+    }
+}
+
+/// Builds views from the model; holds the config for URLs.
+pub struct Views<'a> {
+    pub site: &'a Site,
+    config: &'a Config,
+}
+
+impl<'a> Views<'a> {
+    pub fn new(site: &'a Site) -> Self {
+        Views {
+            site,
+            config: &site.config,
+        }
+    }
+
+    pub fn site(&self) -> SiteView<'a> {
+        let c = self.config;
+        SiteView {
+            title: &c.title,
+            description: &c.description,
+            author: c.author.as_deref(),
+            language: &c.language,
+            base_url: &c.base_url,
+            home_url: c.href(""),
+            archive_url: c.href("issues/"),
+            outages_url: c.href("outages/"),
+            outage_tags_url: c.href("outages/tags/"),
+            services_url: c.href("outages/services/"),
+            tags_url: c.href("tags/"),
+            rss_url: c.href("rss.xml"),
+            atom_url: c.href("atom.xml"),
+            json_feed_url: c.href("feed.json"),
+            stylesheet_url: c.href("style.css"),
+            syntax_stylesheet_url: c.href("syntax.css"),
+            pages: self
+                .site
+                .pages
+                .iter()
+                .map(|p| NavPage {
+                    title: &p.title,
+                    url: c.href(&paths::page(&p.slug)),
+                })
+                .collect(),
+            generator: concat!("sitrep ", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    pub fn summary(&self, issue: &'a Issue) -> IssueSummary<'a> {
+        let path = paths::issue(issue.number);
+        IssueSummary {
+            number: issue.number,
+            title: &issue.title,
+            summary: &issue.summary,
+            date: issue.date.to_string(),
+            date_display: display_date(issue.date),
+            url: self.config.href(&path),
+            permalink: self.config.permalink(&path),
+            link_count: issue.links.len(),
+            outage_count: issue.outages.len(),
+            draft: issue.draft,
+        }
+    }
+
+    pub fn issue(&self, issue: &'a Issue) -> IssueView<'a> {
+        IssueView {
+            summary: self.summary(issue),
+            intro_html: &issue.intro_html,
+            sponsors: issue.sponsors.iter().map(sponsor).collect(),
+            links: issue.links.iter().map(|l| self.link(l)).collect(),
+            outages: issue.outages.iter().map(|o| self.outage(o)).collect(),
+        }
+    }
+
+    fn link(&self, l: &'a Link) -> LinkView<'a> {
+        LinkView {
+            id: &l.id,
+            title: &l.title,
+            url: &l.url,
+            source: l.source.as_deref(),
+            tags: l
+                .tags
+                .iter()
+                .map(|t| self.tag_link(t, paths::link_tag(&t.slug)))
+                .collect(),
+            commentary_html: &l.commentary_html,
+            via: l.via.as_deref(),
+            disclosure: l.disclosure.as_deref(),
+        }
+    }
+
+    fn outage(&self, o: &'a Outage) -> OutageView<'a> {
+        OutageView {
+            id: &o.id,
+            service: &o.service,
+            service_url: self.config.href(&paths::service(&o.service_slug)),
+            url: o.url.as_deref(),
+            title: o.title.as_deref(),
+            date: o.date.map(|d| d.to_string()),
+            date_display: o.date.map(display_date),
+            tags: o
+                .tags
+                .iter()
+                .map(|t| self.tag_link(t, paths::outage_tag(&t.slug)))
+                .collect(),
+            commentary_html: &o.commentary_html,
+        }
+    }
+
+    fn tag_link(&self, t: &'a Tag, path: String) -> TagLink<'a> {
+        TagLink {
+            slug: &t.slug,
+            name: &t.name,
+            url: self.config.href(&path),
+        }
+    }
+
+    fn from_issue(&self, issue: &'a Issue, anchor: &str) -> FromIssue<'a> {
+        let url = self.config.href(&paths::issue(issue.number));
+        FromIssue {
+            number: issue.number,
+            title: &issue.title,
+            anchor_url: format!("{url}#{anchor}"),
+            url,
+            date: issue.date.to_string(),
+            date_display: display_date(issue.date),
+        }
+    }
+
+    pub fn link_entry(&self, r: ItemRef) -> LinkEntry<'a> {
+        let (issue, link) = self.site.link(r);
+        LinkEntry {
+            link: self.link(link),
+            issue: self.from_issue(issue, &link.id),
+        }
+    }
+
+    pub fn outage_entry(&self, r: ItemRef) -> OutageEntry<'a> {
+        let (issue, outage) = self.site.outage(r);
+        OutageEntry {
+            outage: self.outage(outage),
+            issue: self.from_issue(issue, &outage.id),
+        }
+    }
+
+    pub fn link_tag(&self, t: &'a TagIndex) -> Counted<'a> {
+        Counted {
+            slug: &t.tag.slug,
+            name: &t.tag.name,
+            url: self.config.href(&paths::link_tag(&t.tag.slug)),
+            count: t.items.len(),
+            feed_url: None,
+        }
+    }
+
+    pub fn outage_tag(&self, t: &'a TagIndex) -> Counted<'a> {
+        Counted {
+            slug: &t.tag.slug,
+            name: &t.tag.name,
+            url: self.config.href(&paths::outage_tag(&t.tag.slug)),
+            count: t.items.len(),
+            feed_url: Some(self.config.href(&paths::outage_tag_feed(&t.tag.slug))),
+        }
+    }
+
+    pub fn service(&self, s: &'a ServiceIndex) -> Counted<'a> {
+        Counted {
+            slug: &s.slug,
+            name: &s.name,
+            url: self.config.href(&paths::service(&s.slug)),
+            count: s.outages.len(),
+            feed_url: None,
+        }
+    }
+
+    pub fn years(&self) -> Vec<YearView<'a>> {
+        let site = self.site;
+        site.years
+            .iter()
+            .map(|(year, idx)| YearView {
+                year: *year,
+                issues: idx.iter().map(|&i| self.summary(&site.issues[i])).collect(),
+            })
+            .collect()
+    }
+}
+
+fn sponsor(s: &Sponsor) -> SponsorView<'_> {
+    SponsorView {
+        name: s.name.as_deref(),
+        url: s.url.as_deref(),
+        text_html: &s.html,
+    }
+}
+
+/// "23 October 2016": unambiguous in every locale, unlike 10/23/2016.
+pub fn display_date(d: Date) -> String {
+    d.strftime("%-d %B %Y").to_string()
+}

@@ -1,0 +1,243 @@
+//! The immutable site model: validated content plus the indexes derived from it.
+//!
+//! Indexes hold positions ([`ItemRef`]) into `issues` rather than copies, so a
+//! 10,000-issue archive is held once however many tag pages list its links.
+
+use std::collections::BTreeMap;
+
+use crate::config::Config;
+use crate::content::{Content, Issue, Link, Outage, Page, Tag};
+use crate::error::{Diagnostic, Error, Result};
+
+/// Top-level folders the generator owns; a page may not take their names.
+const RESERVED_SLUGS: [&str; 3] = ["issues", "outages", "tags"];
+
+/// Where an item lives: `site.issues[issue]`'s link or outage number `item`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ItemRef {
+    /// Index into [`Site::issues`].
+    pub issue: usize,
+    /// Index into that issue's `links` or `outages`.
+    pub item: usize,
+}
+
+/// Everything carrying one tag.
+#[derive(Debug, Clone)]
+pub struct TagIndex {
+    /// The tag.
+    pub tag: Tag,
+    /// Items carrying it, newest first.
+    pub items: Vec<ItemRef>,
+}
+
+/// One service's outages across issues.
+#[derive(Debug, Clone)]
+pub struct ServiceIndex {
+    /// Slug of the service name.
+    pub slug: String,
+    /// The service's name as most recently written.
+    pub name: String,
+    /// Its outages, newest first.
+    pub outages: Vec<ItemRef>,
+}
+
+/// The whole site, ready to render.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Settings.
+    pub config: Config,
+    /// Issues, newest (highest number) first.
+    pub issues: Vec<Issue>,
+    /// Standalone pages, by slug.
+    pub pages: Vec<Page>,
+    /// Link tags, by slug.
+    pub link_tags: Vec<TagIndex>,
+    /// Outage tags, by slug.
+    pub outage_tags: Vec<TagIndex>,
+    /// Services with outages, by slug.
+    pub services: Vec<ServiceIndex>,
+    /// Every outage, newest first.
+    pub outages: Vec<ItemRef>,
+    /// Issues by year, newest year first; each holds indexes into `issues`.
+    pub years: Vec<(i16, Vec<usize>)>,
+}
+
+impl Site {
+    /// Builds the model and its indexes from validated content.
+    pub fn new(config: Config, content: Content) -> Result<Site> {
+        let Content { mut issues, pages } = content;
+        check_page_slugs(&pages)?;
+        unify_tag_names(&mut issues);
+        let link_tags = tag_index(&issues, |i| &i.links, |l: &Link| &l.tags);
+        let outages = outages_newest_first(&issues);
+        let outage_tags = outage_tag_index(&issues, &outages);
+        let services = service_index(&issues, &outages);
+        let years = years(&issues);
+        Ok(Site {
+            config,
+            issues,
+            pages,
+            link_tags,
+            outage_tags,
+            services,
+            outages,
+            years,
+        })
+    }
+
+    /// The link an [`ItemRef`] from a link index points at.
+    pub fn link(&self, r: ItemRef) -> (&Issue, &Link) {
+        let issue = &self.issues[r.issue];
+        (issue, &issue.links[r.item])
+    }
+
+    /// The outage an [`ItemRef`] from an outage index points at.
+    pub fn outage(&self, r: ItemRef) -> (&Issue, &Outage) {
+        let issue = &self.issues[r.issue];
+        (issue, &issue.outages[r.item])
+    }
+}
+
+fn check_page_slugs(pages: &[Page]) -> Result<()> {
+    let mut problems = Vec::new();
+    let mut seen: BTreeMap<&str, &Page> = BTreeMap::new();
+    for page in pages {
+        if RESERVED_SLUGS.contains(&page.slug.as_str()) {
+            problems.push(
+                Diagnostic::file(
+                    &page.path,
+                    format!(
+                        "a page cannot be called `{}`: sitrep writes its own /{}/ there",
+                        page.slug, page.slug
+                    ),
+                )
+                .with_hint("rename the file"),
+            );
+        } else if let Some(other) = seen.insert(&page.slug, page) {
+            problems.push(
+                Diagnostic::file(
+                    &page.path,
+                    format!(
+                        "this page and {} would both be written to /{}/",
+                        other.path.display(),
+                        page.slug
+                    ),
+                )
+                .with_hint("rename one of the files"),
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Content(problems))
+    }
+}
+
+/// Tags are one tag per slug; without a vocabulary, the newest spelling names it everywhere.
+fn unify_tag_names(issues: &mut [Issue]) {
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for issue in issues.iter() {
+        let tags = issue
+            .links
+            .iter()
+            .flat_map(|l| &l.tags)
+            .chain(issue.outages.iter().flat_map(|o| &o.tags));
+        for tag in tags {
+            names
+                .entry(tag.slug.clone())
+                .or_insert_with(|| tag.name.clone());
+        }
+    }
+    for issue in issues.iter_mut() {
+        let tags = issue
+            .links
+            .iter_mut()
+            .flat_map(|l| &mut l.tags)
+            .chain(issue.outages.iter_mut().flat_map(|o| &mut o.tags));
+        for tag in tags {
+            if let Some(name) = names.get(&tag.slug) {
+                tag.name.clone_from(name);
+            }
+        }
+    }
+}
+
+fn tag_index<T>(
+    issues: &[Issue],
+    items: impl Fn(&Issue) -> &Vec<T>,
+    tags: impl Fn(&T) -> &Vec<Tag>,
+) -> Vec<TagIndex> {
+    let refs = issues
+        .iter()
+        .enumerate()
+        .flat_map(|(i, issue)| (0..items(issue).len()).map(move |j| ItemRef { issue: i, item: j }));
+    group_by_tag(refs, |r| tags(&items(&issues[r.issue])[r.item]))
+}
+
+fn outage_tag_index(issues: &[Issue], outages: &[ItemRef]) -> Vec<TagIndex> {
+    group_by_tag(outages.iter().copied(), |r| {
+        &issues[r.issue].outages[r.item].tags
+    })
+}
+
+fn group_by_tag<'a>(
+    refs: impl Iterator<Item = ItemRef>,
+    tags: impl Fn(ItemRef) -> &'a Vec<Tag>,
+) -> Vec<TagIndex> {
+    let mut map: BTreeMap<String, TagIndex> = BTreeMap::new();
+    for r in refs {
+        for tag in tags(r) {
+            map.entry(tag.slug.clone())
+                .or_insert_with(|| TagIndex {
+                    tag: tag.clone(),
+                    items: Vec::new(),
+                })
+                .items
+                .push(r);
+        }
+    }
+    map.into_values().collect()
+}
+
+/// Newest first by the outage's own date (else its issue's), then by issue, then list order.
+fn outages_newest_first(issues: &[Issue]) -> Vec<ItemRef> {
+    let mut refs: Vec<ItemRef> = issues
+        .iter()
+        .enumerate()
+        .flat_map(|(i, issue)| (0..issue.outages.len()).map(move |j| ItemRef { issue: i, item: j }))
+        .collect();
+    refs.sort_by_key(|r| {
+        let issue = &issues[r.issue];
+        let date = issue.outages[r.item].date.unwrap_or(issue.date);
+        (std::cmp::Reverse(date), r.issue, r.item)
+    });
+    refs
+}
+
+fn service_index(issues: &[Issue], outages: &[ItemRef]) -> Vec<ServiceIndex> {
+    let mut map: BTreeMap<String, ServiceIndex> = BTreeMap::new();
+    for &r in outages {
+        let o = &issues[r.issue].outages[r.item];
+        map.entry(o.service_slug.clone())
+            .or_insert_with(|| ServiceIndex {
+                slug: o.service_slug.clone(),
+                name: o.service.clone(),
+                outages: Vec::new(),
+            })
+            .outages
+            .push(r);
+    }
+    map.into_values().collect()
+}
+
+fn years(issues: &[Issue]) -> Vec<(i16, Vec<usize>)> {
+    let mut years: BTreeMap<std::cmp::Reverse<i16>, Vec<usize>> = BTreeMap::new();
+    for (i, issue) in issues.iter().enumerate() {
+        years
+            .entry(std::cmp::Reverse(issue.date.year()))
+            .or_default()
+            .push(i);
+    }
+    years.into_iter().map(|(y, v)| (y.0, v)).collect()
+}

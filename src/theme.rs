@@ -1,0 +1,100 @@
+//! Where templates and static assets come from: the built-in default theme,
+//! a theme folder, and the site's own overrides, in that order of precedence.
+//!
+//! The default theme is embedded in the binary so a site needs no `themes/`
+//! folder. A site's `templates/x.html` replaces the theme's `x.html`, file by
+//! file; its `static/` files are copied over the theme's.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rust_embed::RustEmbed;
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Error, Result};
+
+#[derive(RustEmbed)]
+#[folder = "themes/default/"]
+struct DefaultTheme;
+
+/// Files by path relative to their root (`issue.html`, `style.css`), later sources winning.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// The theme's templates and static files, with the site's overrides applied.
+pub struct ThemeFiles {
+    /// Template name → source.
+    pub templates: BTreeMap<String, String>,
+    /// Output path → bytes.
+    pub statics: Files,
+}
+
+/// Gathers templates and static files for `config`'s site and theme.
+pub fn load(config: &Config) -> Result<ThemeFiles> {
+    let mut templates = Files::new();
+    let mut statics = Files::new();
+    for file in DefaultTheme::iter() {
+        let Some(data) = DefaultTheme::get(&file) else {
+            continue;
+        };
+        if let Some(name) = file.strip_prefix("templates/") {
+            templates.insert(name.to_string(), data.data.into_owned());
+        } else if let Some(name) = file.strip_prefix("static/") {
+            statics.insert(name.to_string(), data.data.into_owned());
+        }
+    }
+    let theme_dir = config.root.join("themes").join(&config.theme);
+    if theme_dir.is_dir() {
+        read_tree(&theme_dir.join("templates"), &mut templates)?;
+        read_tree(&theme_dir.join("static"), &mut statics)?;
+    } else if config.theme != "default" {
+        let d = Diagnostic::file(
+            &config.root.join("config.toml"),
+            format!(
+                "theme `{}` not found at {}",
+                config.theme,
+                theme_dir.display()
+            ),
+        )
+        .with_hint("remove `theme` to use the built-in default theme, or create the theme folder");
+        return Err(Error::Content(vec![d]));
+    }
+    read_tree(&config.root.join("templates"), &mut templates)?;
+    read_tree(&config.root.join("static"), &mut statics)?;
+    let templates = templates
+        .into_iter()
+        .map(|(name, bytes)| match String::from_utf8(bytes) {
+            Ok(s) => Ok((name, s)),
+            Err(_) => Err(Error::Content(vec![Diagnostic::file(
+                Path::new(&name),
+                "template is not valid UTF-8",
+            )])),
+        })
+        .collect::<Result<_>>()?;
+    Ok(ThemeFiles { templates, statics })
+}
+
+/// Adds every file under `dir` to `files`, keyed by its `/`-separated relative path.
+fn read_tree(dir: &Path, files: &mut Files) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::io("cannot read", &path, e.into())
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let key = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let bytes =
+            std::fs::read(entry.path()).map_err(|e| Error::io("cannot read", entry.path(), e))?;
+        files.insert(key, bytes);
+    }
+    Ok(())
+}
