@@ -38,7 +38,7 @@ struct RawConfig {
 }
 
 /// Validated site settings.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Config {
     /// The site folder.
     pub root: PathBuf,

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 pub use frontmatter::{Split, split};
-pub use issue::{Issue, Link, Outage, Sponsor, Tag, to_date};
+pub use issue::{Issue, Link, Outage, Sponsor, Tag, parse as parse_issue, to_date};
+pub use page::parse as parse_page;
 pub use page::Page;
 
 use crate::config::Config;
