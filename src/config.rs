@@ -35,6 +35,26 @@ struct RawConfig {
     issue_title: Option<String>,
     feed_limit: Option<toml::Spanned<i64>>,
     tags: Option<BTreeMap<String, String>>,
+    check: Option<CheckConfig>,
+}
+
+/// `[check]`: which of `sitrep check`'s style warnings a site wants.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckConfig {
+    /// Warn about links without commentary.
+    pub link_commentary: bool,
+    /// Warn about outages without tags.
+    pub outage_tags: bool,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            link_commentary: true,
+            outage_tags: true,
+        }
+    }
 }
 
 /// Validated site settings.
@@ -64,6 +84,8 @@ pub struct Config {
     pub tags: Option<BTreeMap<String, String>>,
     /// Whether drafts are part of this build.
     pub drafts: bool,
+    /// Settings of `sitrep check`.
+    pub check: CheckConfig,
 }
 
 impl Config {
@@ -98,6 +120,7 @@ impl Config {
             issue_title,
             feed_limit,
             tags,
+            check,
         } = raw;
         let mut problems = Vec::new();
         let at =
@@ -143,6 +166,7 @@ impl Config {
             feed_limit,
             tags,
             drafts: opts.drafts,
+            check: check.unwrap_or_default(),
         })
     }
 

@@ -88,6 +88,8 @@ pub struct Sponsor {
 pub struct Link {
     /// Anchor on the issue page, unique within the issue, derived from the title.
     pub id: String,
+    /// Line of its `url` in the issue file, for messages about it.
+    pub line: usize,
     /// Link text.
     pub title: String,
     /// Absolute http(s) URL.
@@ -109,6 +111,8 @@ pub struct Link {
 pub struct Outage {
     /// Anchor on the issue page, unique within the issue, derived from the service.
     pub id: String,
+    /// Line of its `service` in the issue file, for messages about it.
+    pub line: usize,
     /// The service that went down, as written.
     pub service: String,
     /// Slug of `service`: outages group by it across issues.
@@ -257,6 +261,7 @@ impl Checker<'_> {
         } = raw;
         Link {
             id: ids.claim("link", &title),
+            line: self.line(url.span()),
             url: self.url(url).unwrap_or_default(),
             title,
             source,
@@ -292,6 +297,7 @@ impl Checker<'_> {
         });
         Outage {
             id: ids.claim("outage", service.get_ref()),
+            line: self.line(service.span()),
             service: service.into_inner(),
             service_slug,
             url: url.and_then(|u| self.url(u)),
@@ -396,6 +402,16 @@ impl Checker<'_> {
                 )
             })
             .ok()
+    }
+
+    /// The 1-based file line of a span in the front matter.
+    fn line(&self, span: std::ops::Range<usize>) -> usize {
+        let end = (self.base + span.start).min(self.text.len());
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
     }
 
     fn problem(&mut self, span: std::ops::Range<usize>, message: impl Into<String>, hint: &str) {

@@ -14,8 +14,8 @@ use rayon::prelude::*;
 
 pub use frontmatter::{Split, split};
 pub use issue::{Issue, Link, Outage, Sponsor, Tag, parse as parse_issue, to_date};
-pub use page::parse as parse_page;
 pub use page::Page;
+pub use page::parse as parse_page;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result, read_text};
