@@ -38,6 +38,7 @@ struct RawConfig {
     check: Option<CheckConfig>,
     publish_day: Option<toml::Spanned<String>>,
     issue_path: Option<toml::Spanned<String>>,
+    safe_html: Option<bool>,
 }
 
 /// `[check]`: which of `sitrep check`'s style warnings a site wants.
@@ -92,6 +93,8 @@ pub struct Config {
     pub publish_day: Option<jiff::civil::Weekday>,
     /// Where `sitrep new` puts an issue, relative to the root; `{number}` is replaced.
     pub issue_path: String,
+    /// Strip raw HTML from Markdown with a sanitizer (default: authors are trusted).
+    pub safe_html: bool,
 }
 
 impl Config {
@@ -129,6 +132,7 @@ impl Config {
             check,
             publish_day,
             issue_path,
+            safe_html,
         } = raw;
         let mut problems = Vec::new();
         let at =
@@ -210,6 +214,7 @@ impl Config {
             check: check.unwrap_or_default(),
             publish_day,
             issue_path,
+            safe_html: safe_html.unwrap_or(false),
         })
     }
 

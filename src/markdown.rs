@@ -29,6 +29,36 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// Renders Markdown; with `safe_html`, raw HTML is removed by a sanitizer (see [`sanitize`]).
+pub fn render(markdown: &str, safe_html: bool) -> String {
+    let html = to_html(markdown);
+    if safe_html { sanitize(&html) } else { html }
+}
+
+/// Cleans rendered HTML with ammonia, keeping what our own Markdown output uses
+/// (highlighting classes, footnote ids and links) and dropping scripts, event
+/// handlers, `style`, iframes and every URL scheme but http(s) and mailto.
+pub fn sanitize(html: &str) -> String {
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    CLEANER
+        .get_or_init(|| {
+            let mut b = ammonia::Builder::default();
+            b.add_tag_attributes("span", ["class"])
+                .add_tag_attributes("code", ["class"])
+                .add_tag_attributes("pre", ["class", "data-lang"])
+                .add_tag_attributes("div", ["class", "id"])
+                .add_tag_attributes("sup", ["class", "id"])
+                .add_tag_attributes("li", ["id"])
+                .add_tag_attributes("input", ["type", "checked", "disabled"])
+                .add_tags(["input"])
+                .add_generic_attributes(["id"])
+                .url_schemes(["http", "https", "mailto"].into());
+            b
+        })
+        .clean(html)
+        .to_string()
+}
+
 /// Renders Markdown to HTML. Raw HTML in the source is passed through (authors are trusted).
 pub fn to_html(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
@@ -176,6 +206,24 @@ mod tests {
             "{path} is stale: run SITREP_BLESS=1 cargo test syntax_css"
         );
         assert!(expected.contains(".hl-") && expected.contains("prefers-color-scheme: dark"));
+    }
+
+    #[test]
+    fn safe_html_strips_raw_html_but_keeps_markdown_output() {
+        let md = "Hi <script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1)) **b**[^1]\n\n[^1]: n\n\n```rust\nlet a = 1;\n```\n";
+        let raw = render(md, false);
+        assert!(raw.contains("<script>"), "{raw}");
+        let safe = render(md, true);
+        assert!(
+            !safe.contains("<script") && !safe.contains("onerror") && !safe.contains("javascript:"),
+            "{safe}"
+        );
+        assert!(
+            safe.contains("<strong>b</strong>")
+                && safe.contains("class=\"hl-")
+                && safe.contains("footnote-definition"),
+            "{safe}"
+        );
     }
 
     #[test]

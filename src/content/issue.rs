@@ -233,7 +233,7 @@ impl Checker<'_> {
             title,
             summary,
             draft,
-            intro_html: markdown::to_html(body),
+            intro_html: self.markdown(body),
             sponsors,
             links,
             outages,
@@ -245,7 +245,7 @@ impl Checker<'_> {
         Sponsor {
             name,
             url: url.and_then(|u| self.url(u)),
-            html: markdown::to_html(&text),
+            html: self.markdown(&text),
         }
     }
 
@@ -268,7 +268,7 @@ impl Checker<'_> {
             tags: self.tags(tags),
             commentary_html: commentary
                 .as_deref()
-                .map(markdown::to_html)
+                .map(|md| self.markdown(md))
                 .unwrap_or_default(),
             via,
             disclosure,
@@ -306,7 +306,7 @@ impl Checker<'_> {
             tags: self.tags(tags),
             commentary_html: commentary
                 .as_deref()
-                .map(markdown::to_html)
+                .map(|md| self.markdown(md))
                 .unwrap_or_default(),
         }
     }
@@ -402,6 +402,10 @@ impl Checker<'_> {
                 )
             })
             .ok()
+    }
+
+    fn markdown(&self, text: &str) -> String {
+        markdown::render(text, self.config.safe_html)
     }
 
     /// The 1-based file line of a span in the front matter.

@@ -40,7 +40,10 @@ pub fn load(config: &Config) -> Result<Content> {
         parse_all(&issue_files, |p, t| issue::parse(p, t, config)),
         &mut problems,
     );
-    let pages: Vec<Page> = collect(parse_all(&page_files, page::parse), &mut problems);
+    let pages: Vec<Page> = collect(
+        parse_all(&page_files, |p, t| page::parse(p, t, config)),
+        &mut problems,
+    );
     problems.extend(duplicate_numbers(&issues));
     if !problems.is_empty() {
         return Err(Error::Content(problems));

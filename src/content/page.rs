@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::{markdown, slugs, toml_diag};
 
@@ -32,7 +33,7 @@ pub struct Page {
 }
 
 /// Parses the page file `path` whose contents are `text`.
-pub fn parse(path: &Path, text: &str) -> Result<Page, Vec<Diagnostic>> {
+pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Page, Vec<Diagnostic>> {
     let split = frontmatter::split(path, text).map_err(|d| vec![d])?;
     let raw: RawPage = toml::from_str(split.front)
         .map_err(|e| vec![toml_diag::diagnostic(path, text, split.front_offset, &e)])?;
@@ -56,6 +57,6 @@ pub fn parse(path: &Path, text: &str) -> Result<Page, Vec<Diagnostic>> {
         description: raw
             .description
             .unwrap_or_else(|| markdown::first_paragraph_text(split.body)),
-        html: markdown::to_html(split.body),
+        html: markdown::render(split.body, config.safe_html),
     })
 }
