@@ -30,8 +30,9 @@ fn options() -> Options {
 }
 
 /// Renders Markdown; with `safe_html`, raw HTML is removed by a sanitizer (see [`sanitize`]).
-pub fn render(markdown: &str, safe_html: bool) -> String {
-    let html = to_html(markdown);
+/// Footnote ids start with `footnote_prefix`, so snippets sharing a page don't clash.
+pub fn render(markdown: &str, safe_html: bool, footnote_prefix: &str) -> String {
+    let html = to_html_with(markdown, footnote_prefix);
     if safe_html { sanitize(&html) } else { html }
 }
 
@@ -61,10 +62,25 @@ pub fn sanitize(html: &str) -> String {
 
 /// Renders Markdown to HTML. Raw HTML in the source is passed through (authors are trusted).
 pub fn to_html(markdown: &str) -> String {
+    to_html_with(markdown, "")
+}
+
+fn to_html_with(markdown: &str, footnote_prefix: &str) -> String {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     let mut code: Option<(String, String)> = None; // (language, text) of the open fenced block
+    let mut footnotes = Footnotes {
+        prefix: footnote_prefix,
+        numbers: Vec::new(),
+    };
     let events =
         Parser::new_ext(markdown, options()).filter_map(|event| match (&mut code, event) {
+            (None, Event::FootnoteReference(label)) => {
+                Some(Event::Html(footnotes.reference(&label).into()))
+            }
+            (None, Event::Start(Tag::FootnoteDefinition(label))) => {
+                Some(Event::Html(footnotes.definition(&label).into()))
+            }
+            (None, Event::End(TagEnd::FootnoteDefinition)) => Some(Event::Html("</div>\n".into())),
             (None, Event::Start(Tag::CodeBlock(kind))) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => {
@@ -87,6 +103,54 @@ pub fn to_html(markdown: &str) -> String {
         });
     pulldown_cmark::html::push_html(&mut out, events);
     out
+}
+
+/// Footnote markup with ids under a prefix, numbered in order of first use.
+struct Footnotes<'a> {
+    prefix: &'a str,
+    numbers: Vec<String>,
+}
+
+impl Footnotes<'_> {
+    fn number(&mut self, label: &str) -> usize {
+        match self.numbers.iter().position(|l| l == label) {
+            Some(i) => i + 1,
+            None => {
+                self.numbers.push(label.to_string());
+                self.numbers.len()
+            }
+        }
+    }
+
+    fn id(&self, label: &str) -> String {
+        let label: String = label
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        format!("{}fn-{}", self.prefix, escape_html(&label))
+    }
+
+    fn reference(&mut self, label: &str) -> String {
+        let n = self.number(label);
+        format!(
+            "<sup class=\"footnote-reference\"><a href=\"#{}\">{n}</a></sup>",
+            self.id(label)
+        )
+    }
+
+    fn definition(&mut self, label: &str) -> String {
+        let n = self.number(label);
+        format!(
+            "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{n}</sup>",
+            self.id(label)
+        )
+    }
 }
 
 /// A `<pre>` block; known languages get `hl-*` classed spans, others plain escaped text.
@@ -211,9 +275,9 @@ mod tests {
     #[test]
     fn safe_html_strips_raw_html_but_keeps_markdown_output() {
         let md = "Hi <script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1)) **b**[^1]\n\n[^1]: n\n\n```rust\nlet a = 1;\n```\n";
-        let raw = render(md, false);
+        let raw = render(md, false, "x-");
         assert!(raw.contains("<script>"), "{raw}");
-        let safe = render(md, true);
+        let safe = render(md, true, "x-");
         assert!(
             !safe.contains("<script") && !safe.contains("onerror") && !safe.contains("javascript:"),
             "{safe}"
@@ -224,6 +288,14 @@ mod tests {
                 && safe.contains("footnote-definition"),
             "{safe}"
         );
+    }
+
+    #[test]
+    fn footnote_ids_are_prefixed_and_linked() {
+        let html = render("a[^n] b[^m]\n\n[^m]: M\n[^n]: N\n", false, "i4-intro-");
+        assert!(html.contains("href=\"#i4-intro-fn-n\">1</a>"), "{html}");
+        assert!(html.contains("href=\"#i4-intro-fn-m\">2</a>"), "{html}");
+        assert!(html.contains("id=\"i4-intro-fn-n\""), "{html}");
     }
 
     #[test]

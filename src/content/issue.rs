@@ -162,6 +162,7 @@ struct Checker<'a> {
     text: &'a str,
     base: usize,
     config: &'a Config,
+    number: u32,
     problems: Vec<Diagnostic>,
 }
 
@@ -175,6 +176,7 @@ pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Issue, Vec<Diag
         text,
         base: split.front_offset,
         config,
+        number: 0,
         problems: Vec::new(),
     };
     let issue = check.issue(raw, split.body);
@@ -211,6 +213,7 @@ impl Checker<'_> {
                 0
             }
         };
+        self.number = number_value;
         let (date_value, published) = self.datetime(&date).unwrap_or_default();
         let title = title.unwrap_or_else(|| {
             self.config
@@ -218,7 +221,11 @@ impl Checker<'_> {
                 .replace("{number}", &number_value.to_string())
         });
         let summary = summary.unwrap_or_else(|| markdown::first_paragraph_text(body));
-        let sponsors = sponsors.into_iter().map(|s| self.sponsor(s)).collect();
+        let sponsors = sponsors
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| self.sponsor(s, i + 1))
+            .collect();
         let mut ids = Anchors::default();
         let links = links.into_iter().map(|l| self.link(l, &mut ids)).collect();
         let outages = outages
@@ -233,19 +240,19 @@ impl Checker<'_> {
             title,
             summary,
             draft,
-            intro_html: self.markdown(body),
+            intro_html: self.markdown(body, "intro"),
             sponsors,
             links,
             outages,
         }
     }
 
-    fn sponsor(&mut self, raw: RawSponsor) -> Sponsor {
+    fn sponsor(&mut self, raw: RawSponsor, n: usize) -> Sponsor {
         let RawSponsor { name, url, text } = raw;
         Sponsor {
             name,
             url: url.and_then(|u| self.url(u)),
-            html: self.markdown(&text),
+            html: self.markdown(&text, &format!("sponsor{n}")),
         }
     }
 
@@ -259,8 +266,8 @@ impl Checker<'_> {
             via,
             disclosure,
         } = raw;
+        let id = ids.claim("link", &title);
         Link {
-            id: ids.claim("link", &title),
             line: self.line(url.span()),
             url: self.url(url).unwrap_or_default(),
             title,
@@ -268,8 +275,9 @@ impl Checker<'_> {
             tags: self.tags(tags),
             commentary_html: commentary
                 .as_deref()
-                .map(|md| self.markdown(md))
+                .map(|md| self.markdown(md, &id))
                 .unwrap_or_default(),
+            id,
             via,
             disclosure,
         }
@@ -295,8 +303,8 @@ impl Checker<'_> {
             );
             String::new()
         });
+        let id = ids.claim("outage", service.get_ref());
         Outage {
-            id: ids.claim("outage", service.get_ref()),
             line: self.line(service.span()),
             service: service.into_inner(),
             service_slug,
@@ -306,8 +314,9 @@ impl Checker<'_> {
             tags: self.tags(tags),
             commentary_html: commentary
                 .as_deref()
-                .map(|md| self.markdown(md))
+                .map(|md| self.markdown(md, &id))
                 .unwrap_or_default(),
+            id,
         }
     }
 
@@ -404,8 +413,11 @@ impl Checker<'_> {
             .ok()
     }
 
-    fn markdown(&self, text: &str) -> String {
-        markdown::render(text, self.config.safe_html)
+    /// Renders Markdown; footnote ids are scoped to the issue and entry, as
+    /// several snippets (and several issues, on index pages) share one page.
+    fn markdown(&self, text: &str, scope: &str) -> String {
+        let prefix = format!("i{}-{scope}-", self.number);
+        markdown::render(text, self.config.safe_html, &prefix)
     }
 
     /// The 1-based file line of a span in the front matter.
