@@ -73,7 +73,14 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 impl fmt::Display for Diagnostic {
     /// Formats like rustc: `error: msg`, ` --> file:line:col`, the line and a caret.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
+        self.fmt_labelled(f, "error")
+    }
+}
+
+impl Diagnostic {
+    /// The rustc-style report under `label` ("error", "warning").
+    pub fn fmt_labelled(&self, f: &mut fmt::Formatter<'_>, label: &str) -> fmt::Result {
+        writeln!(f, "{label}: {}", self.message)?;
         write!(f, "  --> {}", self.path.display())?;
         if self.line > 0 {
             write!(f, ":{}:{}", self.line, self.column)?;
@@ -88,7 +95,8 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{pad} | {caret_pad}^")?;
         }
         if let Some(hint) = &self.hint {
-            writeln!(f, "  = help: {hint}")?;
+            let pad = " ".repeat(self.line.to_string().len());
+            writeln!(f, "{pad} = help: {hint}")?;
         }
         Ok(())
     }

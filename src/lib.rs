@@ -14,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod feeds;
+pub mod lint;
 pub mod markdown;
 pub mod output;
 pub mod render;

@@ -116,7 +116,7 @@ impl SiteArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("{e}");
             ExitCode::FAILURE
@@ -124,7 +124,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command) -> Result<(), sitrep::Error> {
+fn run(command: Command) -> Result<ExitCode, sitrep::Error> {
     match command {
         Command::Build {
             site,
@@ -188,7 +188,7 @@ fn run(command: Command) -> Result<(), sitrep::Error> {
             println!("created issue #{number}: {}", path.display());
         }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 fn today() -> jiff::civil::Date {
@@ -196,14 +196,26 @@ fn today() -> jiff::civil::Date {
 }
 
 /// Loads and renders everything (reporting all errors), then the style warnings.
-fn check(opts: BuildOptions, deny_warnings: bool) -> Result<(), sitrep::Error> {
+fn check(opts: BuildOptions, deny_warnings: bool) -> Result<ExitCode, sitrep::Error> {
     let site = sitrep::load(&opts)?;
     let outputs = sitrep::render_site(&site)?;
+    let warnings = sitrep::lint::lint(&site, &outputs);
+    for w in &warnings {
+        eprintln!("{w}");
+    }
+    let n = warnings.len();
     println!(
-        "{} issues, {} files would be written: no errors",
+        "{} issues, {} files would be written: no errors, {n} warning{}",
         site.issues.len(),
-        outputs.len()
+        outputs.len(),
+        if n == 1 { "" } else { "s" }
     );
-    let _ = deny_warnings;
-    Ok(())
+    if deny_warnings && n > 0 {
+        eprintln!(
+            "--deny-warnings: failing because of {n} warning{}",
+            if n == 1 { "" } else { "s" }
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -68,6 +68,19 @@ pub fn check(outputs: &[Output]) -> Result<()> {
             )));
         }
     }
+    // A file may not sit where another output needs a folder (static/tags vs /tags/x/index.html).
+    for o in outputs {
+        let mut dir = Path::new(&o.path).parent();
+        while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+            if let Some(file) = d.to_str().filter(|d| seen.contains(d)) {
+                return Err(Error::Output(format!(
+                    "`{file}` would be both a file and the folder holding `{}`; rename the static file or page",
+                    o.path
+                )));
+            }
+            dir = d.parent();
+        }
+    }
     Ok(())
 }
 

@@ -100,6 +100,22 @@ fn collect<T>(results: Vec<Result<T, Vec<Diagnostic>>>, problems: &mut Vec<Diagn
     ok
 }
 
+/// Where the `number = …` line of the front matter starts (0 if not found).
+fn number_key_offset(text: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let key = line.trim_start();
+        if key
+            .strip_prefix("number")
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+        {
+            return offset + (line.len() - key.len());
+        }
+        offset += line.len();
+    }
+    0
+}
+
 /// Two files claiming one number would silently shadow each other: name both.
 fn duplicate_numbers(issues: &[Issue]) -> Vec<Diagnostic> {
     let mut seen: HashMap<u32, &Path> = HashMap::new();
@@ -107,7 +123,7 @@ fn duplicate_numbers(issues: &[Issue]) -> Vec<Diagnostic> {
     for issue in issues {
         if let Some(first) = seen.insert(issue.number, &issue.path) {
             let text = std::fs::read_to_string(&issue.path).unwrap_or_default();
-            let offset = text.find("number").unwrap_or(0);
+            let offset = number_key_offset(&text);
             problems.push(
                 Diagnostic::at(
                     &issue.path,

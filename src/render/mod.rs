@@ -402,7 +402,12 @@ fn sitemap(site: &Site, views: &Views, templates: &Templates, base: &Context) ->
         });
     }
     let newest = |items: &[crate::site::ItemRef]| {
-        items.first().map(|r| site.issues[r.issue].date.to_string())
+        // Issues are newest first, so the lowest issue index is the newest issue listed.
+        items
+            .iter()
+            .map(|r| r.issue)
+            .min()
+            .map(|i| site.issues[i].date.to_string())
     };
     urls.extend(site.outage_tags.iter().map(|t| SitemapUrl {
         loc: c.permalink(&paths::outage_tag(&t.tag.slug)),

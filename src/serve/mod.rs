@@ -217,7 +217,7 @@ async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
         return respond(StatusCode::OK, &key, bytes, &snapshot);
     }
     if !wants_dir && snapshot.files.contains_key(&format!("{key}/index.html")) {
-        let location = format!("{}/", uri.path());
+        let location = format!("/{key}/"); // from the site path: `//x` must not become a host
         return (
             StatusCode::MOVED_PERMANENTLY,
             [(header::LOCATION, location)],

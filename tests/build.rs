@@ -1,0 +1,24 @@
+//! sitrep's integration tests: one test binary. How to write one: tests/README.md.
+//!
+//! Each module builds a site (the example at the repository root, a fixture under
+//! tests/fixtures/, or a small site written inline) into a temp dir with the library,
+//! or runs the real binary, then reads the output as a browser or feed reader would.
+//! The modules live in tests/build/ (a crate root finds modules beside it, hence `path`).
+
+#[path = "build/support.rs"]
+mod support;
+
+#[path = "build/cli.rs"]
+mod cli;
+#[path = "build/content.rs"]
+mod content;
+#[path = "build/errors.rs"]
+mod errors;
+#[path = "build/example_site.rs"]
+mod example_site;
+#[path = "build/feeds.rs"]
+mod feeds;
+#[path = "build/output.rs"]
+mod output;
+#[path = "build/second_site.rs"]
+mod second_site;

@@ -1,0 +1,98 @@
+//! Small sites written inline that must build: format details from FORMAT.md.
+
+use std::collections::BTreeMap;
+
+use crate::support::{SiteTest, assert_same_files, text};
+
+const CONFIG: &str = "title = \"Inline\"\nbase_url = \"https://inline.example/\"\n";
+const CONFIG_WITH_TAGS: &str = "title = \"Inline\"\nbase_url = \"https://inline.example/\"\n\n[tags]\ndns = \"Domain Names\"\nddos = \"DDoS\"\n";
+
+#[test]
+fn vocabulary_tags_match_in_any_case_and_show_their_display_name() {
+    let issue = "+++\nnumber = 1\ndate = 2025-01-06\n\n[[links]]\ntitle = \"T\"\nurl = \"https://a.example/\"\ntags = [\"DNS\", \"ddos\"]\n+++\n";
+    let site = SiteTest::inline(&[
+        ("config.toml", CONFIG_WITH_TAGS),
+        ("content/issues/1.md", issue),
+    ]);
+    let vocabulary = site.config()["tags"].as_table().unwrap().clone();
+    let page = site.build().page("issues/1/");
+    let mut shown: BTreeMap<String, String> = BTreeMap::new();
+    for a in page.all("a[rel=tag]") {
+        let href = a.value().attr("href").unwrap();
+        let slug = href
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string();
+        shown.insert(slug, text(a));
+    }
+    let expected: BTreeMap<String, String> = vocabulary
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(shown, expected);
+}
+
+#[test]
+fn crlf_and_bom_files_build_exactly_like_lf_files() {
+    let issue = "+++\nnumber = 1\ndate = 2025-01-06\ntitle = \"Line endings\"\n\n[[links]]\ntitle = \"L\"\nurl = \"https://a.example/\"\ncommentary = \"\"\"\nFirst line\nsecond line.\n\"\"\"\n+++\n\nAn intro\nover two lines.\n\nA second paragraph.\n";
+    let page = "+++\ntitle = \"About\"\n+++\n\nAbout\nthis site.\n";
+    let crlf = |s: &str| format!("\u{feff}{}", s.replace('\n', "\r\n"));
+    let lf = SiteTest::inline(&[
+        ("config.toml", CONFIG),
+        ("content/issues/1.md", issue),
+        ("content/pages/about.md", page),
+    ]);
+    let windows = SiteTest::inline(&[
+        ("config.toml", CONFIG),
+        ("content/issues/1.md", &crlf(issue)),
+        ("content/pages/about.md", &crlf(page)),
+    ]);
+    assert_same_files(
+        &windows.build().files(),
+        &lf.build().files(),
+        "CRLF+BOM vs LF",
+    );
+}
+
+/// `loc → lastmod` of every `<url>` in a sitemap.
+fn lastmods(sitemap: &str) -> BTreeMap<String, String> {
+    let inner = |block: &str, tag: &str| {
+        let rest = block.split(&format!("<{tag}>")).nth(1)?;
+        Some(rest.split(&format!("</{tag}>")).next()?.to_string())
+    };
+    sitemap
+        .split("<url>")
+        .skip(1)
+        .filter_map(|block| Some((inner(block, "loc")?, inner(block, "lastmod")?)))
+        .collect()
+}
+
+#[test]
+fn sitemap_lastmod_of_an_index_is_the_date_of_the_newest_issue_it_lists() {
+    // Issue 2 is newer, but reports an outage that happened before issue 1's.
+    let older = (
+        "2025-01-06",
+        "+++\nnumber = 1\ndate = 2025-01-06\n\n[[outages]]\nservice = \"Acme\"\ndate = 2025-01-05\ntags = [\"dns\"]\n+++\n",
+    );
+    let newer = (
+        "2025-01-13",
+        "+++\nnumber = 2\ndate = 2025-01-13\n\n[[outages]]\nservice = \"Acme\"\ndate = 2024-12-01\ntags = [\"dns\"]\n+++\n",
+    );
+    let site = SiteTest::inline(&[
+        ("config.toml", CONFIG),
+        ("content/issues/1.md", older.1),
+        ("content/issues/2.md", newer.1),
+    ]);
+    let built = site.build();
+    let lastmods = lastmods(&built.read("sitemap.xml"));
+    for path in ["outages/tags/dns/", "outages/services/acme/"] {
+        assert!(built.exists(path));
+        assert_eq!(
+            lastmods.get(&built.permalink(path)).map(String::as_str),
+            Some(newer.0),
+            "{path}"
+        );
+    }
+}

@@ -1,0 +1,107 @@
+//! The example newsletter at the repository root.
+
+use std::collections::BTreeSet;
+
+use crate::support::{SiteTest, check_links, str_field, text_in};
+
+#[test]
+fn example_site_has_a_page_per_issue_with_every_link_and_outage_anchored() {
+    let example = SiteTest::example();
+    let built = example.build();
+    let issues = example.published();
+    assert!(!issues.is_empty());
+    for issue in &issues {
+        let page = built.page(&format!("issues/{}/", issue.number()));
+        let links = page.all("section.links article.link-entry");
+        let titles: Vec<String> = links
+            .iter()
+            .map(|a| text_in(*a, ".entry-title a").unwrap())
+            .collect();
+        let expected: Vec<&str> = issue
+            .tables("links")
+            .iter()
+            .map(|l| str_field(l, "title").unwrap())
+            .collect();
+        assert_eq!(titles, expected, "{}: links in reading order", page.file);
+
+        let outages = page.all("section.outages article.outage-entry");
+        let services: Vec<String> = outages
+            .iter()
+            .map(|o| text_in(*o, ".outage-service").unwrap())
+            .collect();
+        let expected: Vec<&str> = issue
+            .tables("outages")
+            .iter()
+            .map(|o| str_field(o, "service").unwrap())
+            .collect();
+        assert_eq!(services, expected, "{}: outages in order", page.file);
+
+        let anchors: Vec<&str> = links
+            .iter()
+            .chain(&outages)
+            .filter_map(|e| e.value().id())
+            .collect();
+        assert_eq!(
+            anchors.len(),
+            links.len() + outages.len(),
+            "{}: every entry has an id",
+            page.file
+        );
+        let all_ids = page.attrs("[id]", "id");
+        let unique: BTreeSet<&String> = all_ids.iter().collect();
+        assert_eq!(
+            unique.len(),
+            all_ids.len(),
+            "{}: ids are unique on the page",
+            page.file
+        );
+    }
+}
+
+#[test]
+fn example_site_every_internal_link_and_anchor_resolves() {
+    let built = SiteTest::example().build();
+    let check = check_links(&built, "a[href]");
+    assert!(
+        check.broken.is_empty(),
+        "broken links:\n{}",
+        check.broken.join("\n")
+    );
+
+    // Every index page that lists entries links each one to its anchor in an issue.
+    let index_pages: Vec<String> = built
+        .pages()
+        .into_iter()
+        .map(|p| p.file)
+        .filter(|f| {
+            f == "outages/index.html"
+                || ["outages/tags/", "outages/services/", "tags/"]
+                    .iter()
+                    .any(|dir| {
+                        f.starts_with(dir) && f.matches('/').count() == dir.matches('/').count() + 1
+                    })
+        })
+        .collect();
+    assert!(index_pages.len() > 3, "{index_pages:?}");
+    for file in &index_pages {
+        let n = check.fragments_by_page.get(file).copied().unwrap_or(0);
+        assert!(n > 0, "{file} has no checked #anchor link into an issue");
+    }
+}
+
+#[test]
+fn example_site_stylesheets_icons_feeds_and_canonical_links_exist() {
+    let built = SiteTest::example().build();
+    let check = check_links(&built, "link[href], img[src], script[src]");
+    assert!(
+        check.broken.is_empty(),
+        "broken:\n{}",
+        check.broken.join("\n")
+    );
+    let pages = built.pages().len();
+    assert!(
+        check.checked >= pages * 3,
+        "checked only {} links on {pages} pages",
+        check.checked
+    );
+}
