@@ -351,10 +351,10 @@ impl Checker<'_> {
     fn tags(&mut self, raw: Vec<Spanned<String>>) -> Vec<Tag> {
         let mut tags: Vec<Tag> = Vec::new();
         for tag in raw {
-            if let Some(t) = self.tag(&tag) {
-                if !tags.iter().any(|x| x.slug == t.slug) {
-                    tags.push(t);
-                }
+            if let Some(t) = self.tag(&tag)
+                && !tags.iter().any(|x| x.slug == t.slug)
+            {
+                tags.push(t);
             }
         }
         tags

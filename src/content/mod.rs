@@ -53,7 +53,7 @@ pub fn load(config: &Config) -> Result<Content> {
         .into_iter()
         .filter(|i| config.drafts || !i.draft)
         .collect();
-    issues.sort_by(|a, b| b.number.cmp(&a.number));
+    issues.sort_by_key(|i| std::cmp::Reverse(i.number));
     Ok(Content { issues, pages })
 }
 

@@ -135,18 +135,6 @@ fn render_page(site: &Site, templates: &Templates, base: &Context, job: PageJob)
 fn page_jobs<'a>(site: &'a Site, views: &Views<'a>, contents: &[String]) -> Vec<PageJob> {
     let c = &site.config;
     let mut jobs = Vec::new();
-    let mut job =
-        |path: String, template, kind, title: String, description: String, ctx: Context| {
-            jobs.push(PageJob {
-                path,
-                template,
-                kind,
-                title,
-                description,
-                extra_feed: None,
-                ctx,
-            });
-        };
 
     let mut ctx = Context::new();
     ctx.insert("latest", &site.issues.first().map(|i| views.issue(i)));
@@ -159,26 +147,26 @@ fn page_jobs<'a>(site: &'a Site, views: &Views<'a>, contents: &[String]) -> Vec<
         .map(|i| views.summary(i))
         .collect();
     ctx.insert("recent", &recent);
-    job(
+    jobs.push(PageJob::new(
         String::new(),
         "index.html",
         "home",
         c.title.clone(),
         c.description.clone(),
         ctx,
-    );
+    ));
 
     let mut ctx = Context::new();
     ctx.insert("years", &views.years());
     ctx.insert("issue_count", &site.issues.len());
-    job(
+    jobs.push(PageJob::new(
         "issues/".into(),
         "archive.html",
         "archive",
         "All issues".into(),
         format!("Every issue of {}, newest first.", c.title),
         ctx,
-    );
+    ));
 
     for (i, issue) in site.issues.iter().enumerate() {
         let mut ctx = Context::new();
@@ -189,14 +177,14 @@ fn page_jobs<'a>(site: &'a Site, views: &Views<'a>, contents: &[String]) -> Vec<
             "next",
             &i.checked_sub(1).map(|n| views.summary(&site.issues[n])),
         );
-        job(
+        jobs.push(PageJob::new(
             paths::issue(issue.number),
             "issue.html",
             "issue",
             issue.title.clone(),
             issue.summary.clone(),
             ctx,
-        );
+        ));
     }
 
     let outage_tags: Vec<_> = site
@@ -216,49 +204,48 @@ fn page_jobs<'a>(site: &'a Site, views: &Views<'a>, contents: &[String]) -> Vec<
     );
     ctx.insert("tags", &outage_tags);
     ctx.insert("services", &services);
-    job(
+    jobs.push(PageJob::new(
         "outages/".into(),
         "outages.html",
         "outages",
         "Outages".into(),
         format!("Every outage covered in {}, newest first.", c.title),
         ctx,
-    );
+    ));
 
     let mut ctx = Context::new();
     ctx.insert("tags", &outage_tags);
-    job(
+    jobs.push(PageJob::new(
         "outages/tags/".into(),
         "outage_tags.html",
         "outage_tags",
         "Outages by tag".into(),
         "Outages grouped by tag, each with its own RSS feed.".into(),
         ctx,
-    );
+    ));
 
     let mut ctx = Context::new();
     ctx.insert("services", &services);
-    job(
+    jobs.push(PageJob::new(
         "outages/services/".into(),
         "services.html",
         "services",
         "Outages by service".into(),
         "Every service with an outage, and its history.".into(),
         ctx,
-    );
+    ));
 
     let link_tags: Vec<_> = site.link_tags.iter().map(|t| views.link_tag(t)).collect();
     let mut ctx = Context::new();
     ctx.insert("tags", &link_tags);
-    job(
+    jobs.push(PageJob::new(
         "tags/".into(),
         "tags.html",
         "tags",
         "Tags".into(),
         "Links grouped by tag.".into(),
         ctx,
-    );
-    drop(job);
+    ));
 
     for (t, counted) in site.outage_tags.iter().zip(&outage_tags) {
         let mut ctx = Context::new();

@@ -301,7 +301,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn from_issue(&self, issue: &'a Issue, anchor: &str) -> FromIssue<'a> {
+    fn source_issue(&self, issue: &'a Issue, anchor: &str) -> FromIssue<'a> {
         let url = self.config.href(&paths::issue(issue.number));
         FromIssue {
             number: issue.number,
@@ -317,7 +317,7 @@ impl<'a> Views<'a> {
         let (issue, link) = self.site.link(r);
         LinkEntry {
             link: self.link(link),
-            issue: self.from_issue(issue, &link.id),
+            issue: self.source_issue(issue, &link.id),
         }
     }
 
@@ -325,7 +325,7 @@ impl<'a> Views<'a> {
         let (issue, outage) = self.site.outage(r);
         OutageEntry {
             outage: self.outage(outage),
-            issue: self.from_issue(issue, &outage.id),
+            issue: self.source_issue(issue, &outage.id),
         }
     }
 
