@@ -33,7 +33,9 @@ if ! java -version >/dev/null 2>&1; then
   exit 1
 fi
 
-# 3. Rust tests.
+# 3. Style gates, then the Rust tests.
+cargo fmt --all -- --check
+cargo clippy --all-targets --quiet -- -D warnings
 cargo test
 
 # 4. Build the example site (the repo root) and every fixture site that has a config.toml.
