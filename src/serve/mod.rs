@@ -59,6 +59,8 @@ struct Shared {
 enum Notice {
     Built(u64),
     Failed(String),
+    /// The server is stopping: event streams end so graceful shutdown can finish.
+    Shutdown,
 }
 
 impl Shared {
@@ -147,7 +149,7 @@ async fn run(mut opts: ServeOptions) -> Result<()> {
         Ok((n, ms)) => println!("Built {n} files in {ms} ms"),
         Err(e) => eprintln!("{e}\n\nServing an error page until the site builds."),
     }
-    let _watcher = watch::spawn(Arc::clone(&shared), opts.build.clone(), opts.poll)?;
+    watch::spawn(Arc::clone(&shared), opts.build.clone(), opts.poll)?;
     println!(
         "Serving {} at {url} (Ctrl-C to stop)",
         opts.build.root.display()
@@ -160,10 +162,11 @@ async fn run(mut opts: ServeOptions) -> Result<()> {
         .route("/__sitrep/live.js", get(live_js))
         .route("/__sitrep/events", get(events))
         .fallback(get(file))
-        .with_state(shared);
+        .with_state(Arc::clone(&shared));
     axum::serve(listener, app)
-        .with_graceful_shutdown(async {
+        .with_graceful_shutdown(async move {
             let _ = tokio::signal::ctrl_c().await;
+            let _ = shared.events.send(Notice::Shutdown);
             println!("\nStopped.");
         })
         .await
@@ -188,16 +191,20 @@ async fn events(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
         None => Notice::Built(now.generation),
     };
     let updates = BroadcastStream::new(shared.events.subscribe()).filter_map(|n| n.ok());
-    let stream = tokio_stream::once(first).chain(updates).map(|notice| {
-        Ok::<_, std::convert::Infallible>(match notice {
-            Notice::Built(generation) => {
-                Event::default().event("built").data(generation.to_string())
-            }
-            Notice::Failed(message) => Event::default()
-                .event("failed")
-                .data(serde_json::json!({ "message": message }).to_string()),
-        })
-    });
+    let stream = tokio_stream::once(first)
+        .chain(updates)
+        .take_while(|n| !matches!(n, Notice::Shutdown))
+        .map(|notice| {
+            Ok::<_, std::convert::Infallible>(match notice {
+                Notice::Built(generation) => {
+                    Event::default().event("built").data(generation.to_string())
+                }
+                Notice::Failed(message) => Event::default()
+                    .event("failed")
+                    .data(serde_json::json!({ "message": message }).to_string()),
+                Notice::Shutdown => Event::default().event("shutdown"),
+            })
+        });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use notify::{EventKind, RecursiveMode, event::ModifyKind};
+use notify::event::{MetadataKind, ModifyKind};
+use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{
     DebounceEventResult, DebouncedEvent, new_debouncer, new_debouncer_opt,
 };
@@ -24,11 +25,12 @@ const DEBOUNCE: Duration = Duration::from_millis(100);
 /// Folders of a site whose changes need a rebuild (recursively).
 const SOURCES: [&str; 4] = ["content", "static", "templates", "themes"];
 
-/// Keeps the watcher alive; dropping it stops watching.
-pub struct Watcher(#[allow(dead_code)] Box<dyn std::any::Any>);
+/// Adds a watch on a path; boxed so the poll and native watchers share one loop.
+type WatchFn = Box<dyn FnMut(&Path, RecursiveMode) -> notify::Result<()> + Send>;
 
-/// Starts watching `opts.root` and rebuilding into `shared` on a background thread.
-pub fn spawn(shared: Arc<Shared>, opts: BuildOptions, poll: bool) -> Result<Watcher> {
+/// Starts watching `opts.root` and rebuilding into `shared` on a background
+/// thread, which owns the watcher for the rest of the process.
+pub fn spawn(shared: Arc<Shared>, opts: BuildOptions, poll: bool) -> Result<()> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     // Events carry the watched path's form: compare against the same canonical root.
     let root = opts
@@ -37,8 +39,10 @@ pub fn spawn(shared: Arc<Shared>, opts: BuildOptions, poll: bool) -> Result<Watc
         .map_err(|e| Error::io("cannot watch", &opts.root, e))?;
     let watch_err =
         |e: notify::Error| Error::Output(format!("cannot watch {}: {e}", root.display()));
-    let holder: Box<dyn std::any::Any> = if poll {
-        let config = notify::Config::default().with_poll_interval(Duration::from_millis(300));
+    let mut watch: WatchFn = if poll {
+        let config = notify::Config::default()
+            .with_poll_interval(Duration::from_millis(300))
+            .with_compare_contents(true);
         let mut d = new_debouncer_opt::<_, notify::PollWatcher, _>(
             DEBOUNCE,
             None,
@@ -47,60 +51,60 @@ pub fn spawn(shared: Arc<Shared>, opts: BuildOptions, poll: bool) -> Result<Watc
             config,
         )
         .map_err(watch_err)?;
-        add_watches(|p, m| d.watch(p, m), &root).map_err(watch_err)?;
-        Box::new(d)
+        Box::new(move |p, m| d.watch(p, m))
     } else {
         let mut d = new_debouncer(DEBOUNCE, None, tx).map_err(watch_err)?;
-        add_watches(|p, m| d.watch(p, m), &root).map_err(watch_err)?;
-        Box::new(d)
+        Box::new(move |p, m| d.watch(p, m))
     };
-    std::thread::spawn(move || rebuild_loop(&rx, &shared, &opts, &root));
-    Ok(Watcher(holder))
-}
-
-fn add_watches(
-    mut watch: impl FnMut(&Path, RecursiveMode) -> notify::Result<()>,
-    root: &Path,
-) -> notify::Result<()> {
-    watch(root, RecursiveMode::NonRecursive)?; // config.toml, and sources created later
-    for dir in SOURCES.iter().map(|d| root.join(d)).filter(|d| d.is_dir()) {
-        watch(&dir, RecursiveMode::Recursive)?;
-    }
+    watch(&root, RecursiveMode::NonRecursive).map_err(watch_err)?; // config.toml, new source folders
+    let mut watched = Vec::new();
+    watch_new_sources(&mut watch, &root, &mut watched);
+    std::thread::spawn(move || {
+        for result in rx {
+            watch_new_sources(&mut watch, &root, &mut watched);
+            handle(result, &shared, &opts, &root);
+        }
+    });
     Ok(())
 }
 
-fn rebuild_loop(
-    rx: &mpsc::Receiver<DebounceEventResult>,
-    shared: &Shared,
-    opts: &BuildOptions,
-    root: &Path,
-) {
-    for result in rx {
-        let events = match result {
-            Ok(events) => events,
-            Err(errors) => {
-                errors.iter().for_each(|e| eprintln!("watch error: {e}"));
-                continue;
+/// Watches source folders not watched yet: they may be created while serving.
+fn watch_new_sources(watch: &mut WatchFn, root: &Path, watched: &mut Vec<PathBuf>) {
+    for dir in SOURCES.iter().map(|d| root.join(d)) {
+        if dir.is_dir() && !watched.contains(&dir) {
+            match watch(&dir, RecursiveMode::Recursive) {
+                Ok(()) => watched.push(dir),
+                Err(e) => eprintln!("cannot watch {}: {e}", dir.display()),
             }
-        };
-        let changed = relevant_paths(&events, root);
-        if changed.is_empty() {
-            continue;
         }
-        let names: Vec<String> = changed
-            .iter()
-            .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
-            .collect();
-        match shared.rebuild(opts) {
-            Ok((n, ms)) => println!(
-                "Rebuilt in {ms} ms ({n} files) after a change to {}",
-                names.join(", ")
-            ),
-            Err(e) => eprintln!(
-                "Rebuild failed after a change to {}; still serving the last good build.\n{e}",
-                names.join(", ")
-            ),
+    }
+}
+
+fn handle(result: DebounceEventResult, shared: &Shared, opts: &BuildOptions, root: &Path) {
+    let events = match result {
+        Ok(events) => events,
+        Err(errors) => {
+            errors.iter().for_each(|e| eprintln!("watch error: {e}"));
+            return;
         }
+    };
+    let changed = relevant_paths(&events, root);
+    if changed.is_empty() {
+        return;
+    }
+    let names: Vec<String> = changed
+        .iter()
+        .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+        .collect();
+    match shared.rebuild(opts) {
+        Ok((n, ms)) => println!(
+            "Rebuilt in {ms} ms ({n} files) after a change to {}",
+            names.join(", ")
+        ),
+        Err(e) => eprintln!(
+            "Rebuild failed after a change to {}; still serving the last good build.\n{e}",
+            names.join(", ")
+        ),
     }
 }
 
@@ -108,12 +112,7 @@ fn rebuild_loop(
 fn relevant_paths(events: &[DebouncedEvent], root: &Path) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = events
         .iter()
-        .filter(|e| {
-            !matches!(
-                e.kind,
-                EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_))
-            )
-        })
+        .filter(|e| !ignored(e.kind))
         .flat_map(|e| e.paths.iter())
         .filter(|p| is_source(p, root) && !is_editor_temp(p))
         .cloned()
@@ -121,6 +120,16 @@ fn relevant_paths(events: &[DebouncedEvent], root: &Path) -> Vec<PathBuf> {
     paths.sort();
     paths.dedup();
     paths
+}
+
+/// Reads and metadata changes are not edits, except a new modification time,
+/// which is how the polling watcher reports a saved file.
+fn ignored(kind: EventKind) -> bool {
+    match kind {
+        EventKind::Access(_) => true,
+        EventKind::Modify(ModifyKind::Metadata(m)) => m != MetadataKind::WriteTime,
+        _ => false,
+    }
 }
 
 fn is_source(path: &Path, root: &Path) -> bool {
