@@ -39,6 +39,7 @@ struct RawConfig {
     publish_day: Option<toml::Spanned<String>>,
     issue_path: Option<toml::Spanned<String>>,
     safe_html: Option<bool>,
+    paginate: Option<usize>,
 }
 
 /// `[check]`: which of `sitrep check`'s style warnings a site wants.
@@ -95,6 +96,8 @@ pub struct Config {
     pub issue_path: String,
     /// Strip raw HTML from Markdown with a sanitizer (default: authors are trusted).
     pub safe_html: bool,
+    /// Entries per page of long index pages (tags, services, outages); 0 means one page.
+    pub paginate: usize,
 }
 
 impl Config {
@@ -133,6 +136,7 @@ impl Config {
             publish_day,
             issue_path,
             safe_html,
+            paginate,
         } = raw;
         let mut problems = Vec::new();
         let at =
@@ -215,6 +219,7 @@ impl Config {
             publish_day,
             issue_path,
             safe_html: safe_html.unwrap_or(false),
+            paginate: paginate.unwrap_or(50),
         })
     }
 

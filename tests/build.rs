@@ -12,6 +12,8 @@ mod support;
 mod cli;
 #[path = "build/content.rs"]
 mod content;
+#[path = "build/error_report.rs"]
+mod error_report;
 #[path = "build/errors.rs"]
 mod errors;
 #[path = "build/example_site.rs"]
@@ -20,5 +22,7 @@ mod example_site;
 mod feeds;
 #[path = "build/output.rs"]
 mod output;
+#[path = "build/pagination.rs"]
+mod pagination;
 #[path = "build/second_site.rs"]
 mod second_site;

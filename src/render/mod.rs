@@ -4,6 +4,7 @@
 //! rendered once and reused by the issue page, the home page and the feeds.
 //! Pages are independent, so they render in parallel.
 
+pub mod pages;
 pub mod views;
 
 use rayon::prelude::*;
@@ -15,10 +16,8 @@ use crate::feeds;
 use crate::output::Output;
 use crate::site::Site;
 use crate::theme::ThemeFiles;
+use pages::PageJob;
 use views::{Views, paths};
-
-/// How many issues the home page lists after the latest one.
-const RECENT_ISSUES: usize = 10;
 
 /// The compiled templates of a site.
 pub struct Templates {
@@ -42,17 +41,6 @@ impl Templates {
     }
 }
 
-/// One page to render: where it goes, with which template, and its own variables.
-struct PageJob {
-    path: String,
-    template: &'static str,
-    kind: &'static str,
-    title: String,
-    description: String,
-    extra_feed: Option<(String, String)>,
-    ctx: Context,
-}
-
 /// Renders every page, feed and static file of `site`.
 pub fn render(
     site: &Site,
@@ -72,10 +60,9 @@ pub fn render(
         })
         .collect::<Result<Vec<String>>>()?;
 
-    let jobs = page_jobs(site, &views, &contents);
-    let mut outputs = jobs
+    let mut outputs = pages::all(site)
         .into_par_iter()
-        .map(|job| render_page(site, templates, &base, job))
+        .map(|page| render_page(site, templates, &base, page.job(&views, &contents)))
         .collect::<Result<Vec<Output>>>()?;
     outputs.push(sitemap(site, &views, templates, &base)?);
     outputs.push(Output::new(
@@ -129,232 +116,6 @@ fn render_page(site: &Site, templates: &Templates, base: &Context, job: PageJob)
         &file,
         templates.render(job.template, &ctx, &job.path)?,
     ))
-}
-
-/// Every HTML page of the site, in a fixed order.
-fn page_jobs<'a>(site: &'a Site, views: &Views<'a>, contents: &[String]) -> Vec<PageJob> {
-    let c = &site.config;
-    let mut jobs = Vec::new();
-
-    let mut ctx = Context::new();
-    ctx.insert("latest", &site.issues.first().map(|i| views.issue(i)));
-    ctx.insert("latest_html", contents.first().map_or("", String::as_str));
-    let recent: Vec<_> = site
-        .issues
-        .iter()
-        .skip(1)
-        .take(RECENT_ISSUES)
-        .map(|i| views.summary(i))
-        .collect();
-    ctx.insert("recent", &recent);
-    jobs.push(PageJob::new(
-        String::new(),
-        "index.html",
-        "home",
-        c.title.clone(),
-        c.description.clone(),
-        ctx,
-    ));
-
-    let mut ctx = Context::new();
-    ctx.insert("years", &views.years());
-    ctx.insert("issue_count", &site.issues.len());
-    jobs.push(PageJob::new(
-        "issues/".into(),
-        "archive.html",
-        "archive",
-        "All issues".into(),
-        format!("Every issue of {}, newest first.", c.title),
-        ctx,
-    ));
-
-    for (i, issue) in site.issues.iter().enumerate() {
-        let mut ctx = Context::new();
-        ctx.insert("issue", &views.issue(issue));
-        ctx.insert("content_html", &contents[i]);
-        ctx.insert("prev", &site.issues.get(i + 1).map(|p| views.summary(p)));
-        ctx.insert(
-            "next",
-            &i.checked_sub(1).map(|n| views.summary(&site.issues[n])),
-        );
-        jobs.push(PageJob::new(
-            paths::issue(issue.number),
-            "issue.html",
-            "issue",
-            issue.title.clone(),
-            issue.summary.clone(),
-            ctx,
-        ));
-    }
-
-    let outage_tags: Vec<_> = site
-        .outage_tags
-        .iter()
-        .map(|t| views.outage_tag(t))
-        .collect();
-    let services: Vec<_> = site.services.iter().map(|s| views.service(s)).collect();
-    let mut ctx = Context::new();
-    ctx.insert(
-        "outages",
-        &site
-            .outages
-            .iter()
-            .map(|&r| views.outage_entry(r))
-            .collect::<Vec<_>>(),
-    );
-    ctx.insert("tags", &outage_tags);
-    ctx.insert("services", &services);
-    jobs.push(PageJob::new(
-        "outages/".into(),
-        "outages.html",
-        "outages",
-        "Outages".into(),
-        format!("Every outage covered in {}, newest first.", c.title),
-        ctx,
-    ));
-
-    let mut ctx = Context::new();
-    ctx.insert("tags", &outage_tags);
-    jobs.push(PageJob::new(
-        "outages/tags/".into(),
-        "outage_tags.html",
-        "outage_tags",
-        "Outages by tag".into(),
-        "Outages grouped by tag, each with its own RSS feed.".into(),
-        ctx,
-    ));
-
-    let mut ctx = Context::new();
-    ctx.insert("services", &services);
-    jobs.push(PageJob::new(
-        "outages/services/".into(),
-        "services.html",
-        "services",
-        "Outages by service".into(),
-        "Every service with an outage, and its history.".into(),
-        ctx,
-    ));
-
-    let link_tags: Vec<_> = site.link_tags.iter().map(|t| views.link_tag(t)).collect();
-    let mut ctx = Context::new();
-    ctx.insert("tags", &link_tags);
-    jobs.push(PageJob::new(
-        "tags/".into(),
-        "tags.html",
-        "tags",
-        "Tags".into(),
-        "Links grouped by tag.".into(),
-        ctx,
-    ));
-
-    for (t, counted) in site.outage_tags.iter().zip(&outage_tags) {
-        let mut ctx = Context::new();
-        ctx.insert("tag", counted);
-        ctx.insert(
-            "outages",
-            &t.items
-                .iter()
-                .map(|&r| views.outage_entry(r))
-                .collect::<Vec<_>>(),
-        );
-        let title = format!("{} outages", t.tag.name);
-        jobs.push(PageJob {
-            path: paths::outage_tag(&t.tag.slug),
-            template: "outage_tag.html",
-            kind: "outage_tag",
-            description: format!("Every {} outage covered in {}.", t.tag.name, c.title),
-            extra_feed: Some((
-                format!("{title} — {}", c.title),
-                c.href(&paths::outage_tag_feed(&t.tag.slug)),
-            )),
-            title,
-            ctx,
-        });
-    }
-    for (s, counted) in site.services.iter().zip(&services) {
-        let mut ctx = Context::new();
-        ctx.insert("service", counted);
-        ctx.insert(
-            "outages",
-            &s.outages
-                .iter()
-                .map(|&r| views.outage_entry(r))
-                .collect::<Vec<_>>(),
-        );
-        jobs.push(PageJob::new(
-            paths::service(&s.slug),
-            "service.html",
-            "service",
-            format!("{} outages", s.name),
-            format!("Every {} outage covered in {}.", s.name, c.title),
-            ctx,
-        ));
-    }
-    for (t, counted) in site.link_tags.iter().zip(&link_tags) {
-        let mut ctx = Context::new();
-        ctx.insert("tag", counted);
-        ctx.insert(
-            "links",
-            &t.items
-                .iter()
-                .map(|&r| views.link_entry(r))
-                .collect::<Vec<_>>(),
-        );
-        jobs.push(PageJob::new(
-            paths::link_tag(&t.tag.slug),
-            "tag.html",
-            "tag",
-            format!("Links tagged {}", t.tag.name),
-            format!("Every link about {} in {}.", t.tag.name, c.title),
-            ctx,
-        ));
-    }
-    for page in &site.pages {
-        let mut ctx = Context::new();
-        let url = c.href(&paths::page(&page.slug));
-        ctx.insert(
-            "page",
-            &serde_json::json!({ "title": page.title, "html": page.html, "url": url }),
-        );
-        jobs.push(PageJob::new(
-            paths::page(&page.slug),
-            "page.html",
-            "page",
-            page.title.clone(),
-            page.description.clone(),
-            ctx,
-        ));
-    }
-    jobs.push(PageJob::new(
-        "404.html".into(),
-        "404.html",
-        "404",
-        "Page not found".into(),
-        String::new(),
-        Context::new(),
-    ));
-    jobs
-}
-
-impl PageJob {
-    fn new(
-        path: String,
-        template: &'static str,
-        kind: &'static str,
-        title: String,
-        description: String,
-        ctx: Context,
-    ) -> Self {
-        PageJob {
-            path,
-            template,
-            kind,
-            title,
-            description,
-            extra_feed: None,
-            ctx,
-        }
-    }
 }
 
 #[derive(Serialize)]

@@ -158,8 +158,28 @@ pub struct YearView<'a> {
     pub issues: Vec<IssueSummary<'a>>,
 }
 
+/// Where a page of a paginated index stands; single-page indexes have `total == 1`.
+#[derive(Serialize)]
+pub struct Pagination {
+    pub current: usize,
+    pub total: usize,
+    pub first_url: String,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    /// Every page's URL, in order (`urls[0]` is the first page).
+    pub urls: Vec<String>,
+}
+
 /// Site paths (relative to the output root) of every generated page.
 pub mod paths {
+    /// Page `n` (1-based) of the index at `base`: the first page keeps the stable URL.
+    pub fn paged(base: &str, n: usize) -> String {
+        if n <= 1 {
+            base.to_string()
+        } else {
+            format!("{base}page/{n}/")
+        }
+    }
     /// `/issues/<n>/`
     pub fn issue(n: u32) -> String {
         format!("issues/{n}/")
@@ -356,6 +376,19 @@ impl<'a> Views<'a> {
             url: self.config.href(&paths::service(&s.slug)),
             count: s.outages.len(),
             feed_url: None,
+        }
+    }
+
+    /// Page `current` of `total` of the index at site path `base`.
+    pub fn pagination(&self, base: &str, current: usize, total: usize) -> Pagination {
+        let url = |n: usize| self.config.href(&paths::paged(base, n));
+        Pagination {
+            current,
+            total,
+            first_url: url(1),
+            prev_url: (current > 1).then(|| url(current - 1)),
+            next_url: (current < total).then(|| url(current + 1)),
+            urls: (1..=total).map(url).collect(),
         }
     }
 

@@ -1,0 +1,334 @@
+//! Every HTML page of a site, as a small value, and the variables each one's template gets.
+//!
+//! Listing pages is cheap (no context is built); a page's context is built
+//! only when it is rendered, so the renderer never holds every page's data
+//! at once, and `serve` can re-render just the pages an edit touches.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::views::{Views, paths};
+use crate::site::{ItemRef, Site};
+
+/// How many issues the home page lists after the latest one.
+const RECENT_ISSUES: usize = 10;
+
+/// One page of the site. Indexes point into the [`Site`]'s lists; `n` is a 1-based page number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Page {
+    Home,
+    Archive,
+    Issue(usize),
+    Outages { n: usize },
+    OutageTags,
+    Services,
+    Tags,
+    OutageTag { tag: usize, n: usize },
+    Service { service: usize, n: usize },
+    LinkTag { tag: usize, n: usize },
+    Standalone(usize),
+    NotFound,
+}
+
+/// What the renderer needs to render one page.
+pub struct PageJob {
+    /// Site path (`issues/45/`, or a file name such as `404.html`).
+    pub path: String,
+    pub template: &'static str,
+    pub kind: &'static str,
+    pub title: String,
+    pub description: String,
+    /// An extra feed to announce with `<link rel="alternate">`: (title, url).
+    pub extra_feed: Option<(String, String)>,
+    /// The page's own variables (the site-wide ones are added by the renderer).
+    pub ctx: Context,
+}
+
+/// Every page of `site`, in a fixed order.
+pub fn all(site: &Site) -> Vec<Page> {
+    let per = site.config.paginate;
+    let chunks = |len: usize| {
+        if per == 0 {
+            1
+        } else {
+            len.div_ceil(per).max(1)
+        }
+    };
+    let mut pages = vec![Page::Home, Page::Archive];
+    pages.extend((0..site.issues.len()).map(Page::Issue));
+    pages.extend((1..=chunks(site.outages.len())).map(|n| Page::Outages { n }));
+    pages.extend([Page::OutageTags, Page::Services, Page::Tags]);
+    for (tag, t) in site.outage_tags.iter().enumerate() {
+        pages.extend((1..=chunks(t.items.len())).map(|n| Page::OutageTag { tag, n }));
+    }
+    for (service, s) in site.services.iter().enumerate() {
+        pages.extend((1..=chunks(s.outages.len())).map(|n| Page::Service { service, n }));
+    }
+    for (tag, t) in site.link_tags.iter().enumerate() {
+        pages.extend((1..=chunks(t.items.len())).map(|n| Page::LinkTag { tag, n }));
+    }
+    pages.extend((0..site.pages.len()).map(Page::Standalone));
+    pages.push(Page::NotFound);
+    pages
+}
+
+impl Page {
+    /// The page's site path, title, template and variables. `contents[i]` is issue `i`'s rendered body.
+    pub fn job(self, views: &Views, contents: &[String]) -> PageJob {
+        let site = views.site;
+        let c = &site.config;
+        let mut ctx = Context::new();
+        let job = |path: String, template, kind, title: String, description: String, ctx| PageJob {
+            path,
+            template,
+            kind,
+            title,
+            description,
+            extra_feed: None,
+            ctx,
+        };
+        match self {
+            Page::Home => {
+                ctx.insert("latest", &site.issues.first().map(|i| views.issue(i)));
+                ctx.insert("latest_html", contents.first().map_or("", String::as_str));
+                let recent: Vec<_> = site
+                    .issues
+                    .iter()
+                    .skip(1)
+                    .take(RECENT_ISSUES)
+                    .map(|i| views.summary(i))
+                    .collect();
+                ctx.insert("recent", &recent);
+                job(
+                    String::new(),
+                    "index.html",
+                    "home",
+                    c.title.clone(),
+                    c.description.clone(),
+                    ctx,
+                )
+            }
+            Page::Archive => {
+                ctx.insert("years", &views.years());
+                ctx.insert("issue_count", &site.issues.len());
+                let description = format!("Every issue of {}, newest first.", c.title);
+                job(
+                    "issues/".into(),
+                    "archive.html",
+                    "archive",
+                    "All issues".into(),
+                    description,
+                    ctx,
+                )
+            }
+            Page::Issue(i) => {
+                let issue = &site.issues[i];
+                ctx.insert("issue", &views.issue(issue));
+                ctx.insert("content_html", &contents[i]);
+                ctx.insert("prev", &site.issues.get(i + 1).map(|p| views.summary(p)));
+                ctx.insert(
+                    "next",
+                    &i.checked_sub(1).map(|n| views.summary(&site.issues[n])),
+                );
+                job(
+                    paths::issue(issue.number),
+                    "issue.html",
+                    "issue",
+                    issue.title.clone(),
+                    issue.summary.clone(),
+                    ctx,
+                )
+            }
+            Page::Outages { n } => {
+                let path = paginate(
+                    views,
+                    &mut ctx,
+                    "outages/",
+                    n,
+                    &site.outages,
+                    "outages",
+                    |r| views.outage_entry(r),
+                );
+                ctx.insert("tags", &outage_tags(views));
+                ctx.insert("services", &services(views));
+                let description = format!("Every outage covered in {}, newest first.", c.title);
+                job(
+                    path,
+                    "outages.html",
+                    "outages",
+                    numbered("Outages", n),
+                    description,
+                    ctx,
+                )
+            }
+            Page::OutageTags => {
+                ctx.insert("tags", &outage_tags(views));
+                let description = "Outages grouped by tag, each with its own RSS feed.".into();
+                job(
+                    "outages/tags/".into(),
+                    "outage_tags.html",
+                    "outage_tags",
+                    "Outages by tag".into(),
+                    description,
+                    ctx,
+                )
+            }
+            Page::Services => {
+                ctx.insert("services", &services(views));
+                let description = "Every service with an outage, and its history.".into();
+                job(
+                    "outages/services/".into(),
+                    "services.html",
+                    "services",
+                    "Outages by service".into(),
+                    description,
+                    ctx,
+                )
+            }
+            Page::Tags => {
+                let tags: Vec<_> = site.link_tags.iter().map(|t| views.link_tag(t)).collect();
+                ctx.insert("tags", &tags);
+                job(
+                    "tags/".into(),
+                    "tags.html",
+                    "tags",
+                    "Tags".into(),
+                    "Links grouped by tag.".into(),
+                    ctx,
+                )
+            }
+            Page::OutageTag { tag, n } => {
+                let t = &site.outage_tags[tag];
+                ctx.insert("tag", &views.outage_tag(t));
+                let base = paths::outage_tag(&t.tag.slug);
+                let path = paginate(views, &mut ctx, &base, n, &t.items, "outages", |r| {
+                    views.outage_entry(r)
+                });
+                let title = format!("{} outages", t.tag.name);
+                let feed = (
+                    format!("{title} — {}", c.title),
+                    c.href(&paths::outage_tag_feed(&t.tag.slug)),
+                );
+                let description = format!("Every {} outage covered in {}.", t.tag.name, c.title);
+                PageJob {
+                    extra_feed: Some(feed),
+                    ..job(
+                        path,
+                        "outage_tag.html",
+                        "outage_tag",
+                        numbered(&title, n),
+                        description,
+                        ctx,
+                    )
+                }
+            }
+            Page::Service { service, n } => {
+                let s = &site.services[service];
+                ctx.insert("service", &views.service(s));
+                let base = paths::service(&s.slug);
+                let path = paginate(views, &mut ctx, &base, n, &s.outages, "outages", |r| {
+                    views.outage_entry(r)
+                });
+                let description = format!("Every {} outage covered in {}.", s.name, c.title);
+                job(
+                    path,
+                    "service.html",
+                    "service",
+                    numbered(&format!("{} outages", s.name), n),
+                    description,
+                    ctx,
+                )
+            }
+            Page::LinkTag { tag, n } => {
+                let t = &site.link_tags[tag];
+                ctx.insert("tag", &views.link_tag(t));
+                let base = paths::link_tag(&t.tag.slug);
+                let path = paginate(views, &mut ctx, &base, n, &t.items, "links", |r| {
+                    views.link_entry(r)
+                });
+                let description = format!("Every link about {} in {}.", t.tag.name, c.title);
+                job(
+                    path,
+                    "tag.html",
+                    "tag",
+                    numbered(&format!("Links tagged {}", t.tag.name), n),
+                    description,
+                    ctx,
+                )
+            }
+            Page::Standalone(i) => {
+                let page = &site.pages[i];
+                let url = c.href(&paths::page(&page.slug));
+                ctx.insert(
+                    "page",
+                    &serde_json::json!({ "title": page.title, "html": page.html, "url": url }),
+                );
+                job(
+                    paths::page(&page.slug),
+                    "page.html",
+                    "page",
+                    page.title.clone(),
+                    page.description.clone(),
+                    ctx,
+                )
+            }
+            Page::NotFound => job(
+                "404.html".into(),
+                "404.html",
+                "404",
+                "Page not found".into(),
+                String::new(),
+                ctx,
+            ),
+        }
+    }
+}
+
+/// Puts page `n` of `items` (as `key`) and a `pagination` into `ctx`; returns the page's path.
+fn paginate<'a, T: Serialize>(
+    views: &Views<'a>,
+    ctx: &mut Context,
+    base: &str,
+    n: usize,
+    items: &[ItemRef],
+    key: &'static str,
+    view: impl Fn(ItemRef) -> T,
+) -> String {
+    let per = views.site.config.paginate;
+    let (total, chunk) = match per {
+        0 => (1, items),
+        per => (
+            items.len().div_ceil(per).max(1),
+            items.chunks(per).nth(n - 1).unwrap_or(&[]),
+        ),
+    };
+    ctx.insert(key, &chunk.iter().map(|&r| view(r)).collect::<Vec<_>>());
+    ctx.insert("pagination", &views.pagination(base, n, total));
+    paths::paged(base, n)
+}
+
+fn numbered(title: &str, n: usize) -> String {
+    if n > 1 {
+        format!("{title} (page {n})")
+    } else {
+        title.to_string()
+    }
+}
+
+fn outage_tags<'a>(views: &Views<'a>) -> Vec<super::views::Counted<'a>> {
+    views
+        .site
+        .outage_tags
+        .iter()
+        .map(|t| views.outage_tag(t))
+        .collect()
+}
+
+fn services<'a>(views: &Views<'a>) -> Vec<super::views::Counted<'a>> {
+    views
+        .site
+        .services
+        .iter()
+        .map(|s| views.service(s))
+        .collect()
+}
