@@ -89,10 +89,14 @@ impl Diagnostic {
         if let Some(src) = &self.source_line {
             let gutter = self.line.to_string();
             let pad = " ".repeat(gutter.len());
+            // Tabs print as four spaces and wide characters take two columns, so the
+            // caret is placed by display width, not by character count.
+            let before: String = src.chars().take(self.column.saturating_sub(1)).collect();
+            let width =
+                unicode_width::UnicodeWidthStr::width(before.replace('\t', "    ").as_str());
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{gutter} | {src}")?;
-            let caret_pad = " ".repeat(self.column.saturating_sub(1));
-            writeln!(f, "{pad} | {caret_pad}^")?;
+            writeln!(f, "{gutter} | {}", src.replace('\t', "    "))?;
+            writeln!(f, "{pad} | {}^", " ".repeat(width))?;
         }
         if let Some(hint) = &self.hint {
             let pad = " ".repeat(self.line.to_string().len());
@@ -173,8 +177,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Reads a file as UTF-8, turning every failure into a located diagnostic.
 pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::file(path, format!("cannot read this file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::file(path, format!("cannot read this file: {e}")).with_hint(
+            "check that it exists (a symlink may point nowhere) and that you may read it",
+        )
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes()).into_owned();

@@ -17,14 +17,25 @@ use crate::error::{Diagnostic, Error, Result};
 #[folder = "themes/default/"]
 struct DefaultTheme;
 
+/// A file of the theme or site, with where it came from (for error messages).
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Where it came from: a path such as `templates/404.html`, or the built-in theme.
+    pub origin: String,
+}
+
 /// Files by path relative to their root (`issue.html`, `style.css`), later sources winning.
-pub type Files = BTreeMap<String, Vec<u8>>;
+pub type Files = BTreeMap<String, Source>;
 
 /// The theme's templates and static files, with the site's overrides applied.
 pub struct ThemeFiles {
-    /// Template name → source.
+    /// Template name → source text.
     pub templates: BTreeMap<String, String>,
-    /// Output path → bytes.
+    /// Template name → where it came from.
+    pub template_origins: BTreeMap<String, String>,
+    /// Output path → file.
     pub statics: Files,
 }
 
@@ -36,16 +47,20 @@ pub fn load(config: &Config) -> Result<ThemeFiles> {
         let Some(data) = DefaultTheme::get(&file) else {
             continue;
         };
+        let source = |name: &str| Source {
+            bytes: data.data.to_vec(),
+            origin: format!("{name} of the built-in default theme"),
+        };
         if let Some(name) = file.strip_prefix("templates/") {
-            templates.insert(name.to_string(), data.data.into_owned());
+            templates.insert(name.to_string(), source(name));
         } else if let Some(name) = file.strip_prefix("static/") {
-            statics.insert(name.to_string(), data.data.into_owned());
+            statics.insert(name.to_string(), source(name));
         }
     }
     let theme_dir = config.root.join("themes").join(&config.theme);
     if theme_dir.is_dir() {
-        read_tree(&theme_dir.join("templates"), &mut templates)?;
-        read_tree(&theme_dir.join("static"), &mut statics)?;
+        read_tree(&config.root, &theme_dir.join("templates"), &mut templates)?;
+        read_tree(&config.root, &theme_dir.join("static"), &mut statics)?;
     } else if config.theme != "default" {
         let d = Diagnostic::file(
             &config.root.join("config.toml"),
@@ -58,23 +73,31 @@ pub fn load(config: &Config) -> Result<ThemeFiles> {
         .with_hint("remove `theme` to use the built-in default theme, or create the theme folder");
         return Err(Error::Content(vec![d]));
     }
-    read_tree(&config.root.join("templates"), &mut templates)?;
-    read_tree(&config.root.join("static"), &mut statics)?;
+    read_tree(&config.root, &config.root.join("templates"), &mut templates)?;
+    read_tree(&config.root, &config.root.join("static"), &mut statics)?;
+    let template_origins = templates
+        .iter()
+        .map(|(n, s)| (n.clone(), s.origin.clone()))
+        .collect();
     let templates = templates
         .into_iter()
-        .map(|(name, bytes)| match String::from_utf8(bytes) {
+        .map(|(name, src)| match String::from_utf8(src.bytes) {
             Ok(s) => Ok((name, s)),
-            Err(_) => Err(Error::Content(vec![Diagnostic::file(
-                Path::new(&name),
-                "template is not valid UTF-8",
-            )])),
+            Err(_) => Err(Error::Content(vec![
+                Diagnostic::file(Path::new(&src.origin), "template is not valid UTF-8")
+                    .with_hint("save the template with UTF-8 encoding"),
+            ])),
         })
         .collect::<Result<_>>()?;
-    Ok(ThemeFiles { templates, statics })
+    Ok(ThemeFiles {
+        templates,
+        template_origins,
+        statics,
+    })
 }
 
 /// Adds every file under `dir` to `files`, keyed by its `/`-separated relative path.
-fn read_tree(dir: &Path, files: &mut Files) -> Result<()> {
+fn read_tree(root: &Path, dir: &Path, files: &mut Files) -> Result<()> {
     if !dir.is_dir() {
         return Ok(());
     }
@@ -94,7 +117,13 @@ fn read_tree(dir: &Path, files: &mut Files) -> Result<()> {
             .join("/");
         let bytes =
             std::fs::read(entry.path()).map_err(|e| Error::io("cannot read", entry.path(), e))?;
-        files.insert(key, bytes);
+        let origin = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .display()
+            .to_string();
+        files.insert(key, Source { bytes, origin });
     }
     Ok(())
 }

@@ -36,6 +36,33 @@ fn hint_for(message: &str) -> Option<String> {
         let field = rest.split('`').next()?;
         return Some(format!("add `{field} = …` to this table"));
     }
+    if let Some(rest) = message.strip_prefix("invalid type: string \"")
+        && let Some(value) = rest.strip_suffix("\", expected a TOML datetime")
+    {
+        return Some(format!(
+            "dates are not quoted: write `{value}` without the quotes"
+        ));
+    }
+    if message.starts_with("invalid multi-line") {
+        return Some("close the text with `\"\"\"` (or `'''`) on a line of its own".into());
+    }
+    if message.starts_with("invalid basic string") || message.starts_with("invalid literal string")
+    {
+        let quote = if message.contains("literal") {
+            "'"
+        } else {
+            "\""
+        };
+        return Some(format!(
+            "close the string with `{quote}` on the same line; for text over several lines use `\"\"\"` … `\"\"\"`"
+        ));
+    }
+    if message.starts_with("unclosed array table") {
+        return Some("close the header with `]]`, as in `[[links]]`".into());
+    }
+    if message.starts_with("unclosed table") {
+        return Some("close the header with `]`, as in `[tags]`".into());
+    }
     if message.starts_with("invalid type") {
         return Some(
             "check the value's type: strings are quoted, numbers and dates are not, lists use [ ]"

@@ -19,12 +19,39 @@ pub struct Split<'a> {
     pub body: &'a str,
 }
 
-/// Splits `text` (the contents of `path`).
+/// What a file holds, for hints that fit it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An issue: front matter needs `number` and `date`.
+    Issue,
+    /// A standalone page: front matter needs `title`.
+    Page,
+}
+
+impl Kind {
+    fn minimal(self) -> &'static str {
+        match self {
+            Kind::Issue => "the lines `+++`, `number = 1`, `date = 2025-01-05`, `+++`",
+            Kind::Page => "the lines `+++`, `title = \"About\"`, `+++`",
+        }
+    }
+}
+
+/// Splits `text` (the contents of `path`, an issue) into front matter and body.
 pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    split_kind(path, text, Kind::Issue)
+}
+
+/// Splits `text`, the contents of a file of `kind`.
+pub fn split_kind<'a>(path: &Path, text: &'a str, kind: Kind) -> Result<Split<'a>, Diagnostic> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let minimal = kind.minimal();
     if text[start..].trim().is_empty() {
-        return Err(Diagnostic::file(path, "this file is empty")
-            .with_hint("an issue starts with TOML front matter between `+++` lines: number and date are required"));
+        return Err(
+            Diagnostic::file(path, "this file is empty").with_hint(format!(
+                "start it with TOML front matter between `+++` lines, at least: {minimal}"
+            )),
+        );
     }
     let (first, mut pos) = next_line(text, start);
     if first.trim_end() != "+++" {
@@ -35,9 +62,13 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
             "the file does not start with `+++` front matter",
         );
         let hint = if first.trim_end() == "---" {
-            "this looks like YAML front matter; sitrep reads TOML between lines of `+++`, e.g. `number = 45`"
+            format!(
+                "this looks like YAML front matter; sitrep reads TOML between lines of `+++`, e.g. {minimal}"
+            )
         } else {
-            "put the issue's TOML front matter between two lines of `+++` at the top of the file"
+            format!(
+                "put TOML front matter between two lines of `+++` at the top of the file, at least: {minimal}"
+            )
         };
         return Err(d.with_hint(hint));
     }

@@ -45,6 +45,7 @@ pub fn load(config: &Config) -> Result<Content> {
         &mut problems,
     );
     problems.extend(duplicate_numbers(&issues));
+    problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     if !problems.is_empty() {
         return Err(Error::Content(problems));
     }
@@ -69,7 +70,10 @@ fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
             Error::io("cannot read", &path, e.into())
         })?;
         let is_md = entry.path().extension().is_some_and(|e| e == "md");
-        if entry.file_type().is_file() && is_md {
+        // Symlinked files count too (walkdir does not follow links); a dangling one is
+        // then reported as unreadable instead of silently missing from the site.
+        let file_like = entry.file_type().is_file() || entry.path_is_symlink();
+        if file_like && is_md && !entry.path().is_dir() {
             files.push(entry.into_path());
         }
     }

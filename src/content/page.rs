@@ -34,7 +34,8 @@ pub struct Page {
 
 /// Parses the page file `path` whose contents are `text`.
 pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Page, Vec<Diagnostic>> {
-    let split = frontmatter::split(path, text).map_err(|d| vec![d])?;
+    let split =
+        frontmatter::split_kind(path, text, frontmatter::Kind::Page).map_err(|d| vec![d])?;
     let raw: RawPage = toml::from_str(split.front)
         .map_err(|e| vec![toml_diag::diagnostic(path, text, split.front_offset, &e)])?;
     let stem = path

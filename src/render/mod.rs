@@ -7,6 +7,8 @@
 pub mod pages;
 pub mod views;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -22,22 +24,95 @@ use views::{Views, paths};
 /// The compiled templates of a site.
 pub struct Templates {
     tera: Tera,
+    /// Template name → the file it came from, named in errors.
+    origins: BTreeMap<String, String>,
 }
+
+/// Tera's built-in filters, for "did you mean" hints.
+const FILTERS: [&str; 37] = [
+    "safe",
+    "default",
+    "upper",
+    "lower",
+    "wordcount",
+    "escape",
+    "escape_html",
+    "escape_xml",
+    "newlines_to_br",
+    "pluralize",
+    "trim",
+    "trim_start",
+    "trim_end",
+    "replace",
+    "capitalize",
+    "title",
+    "truncate",
+    "indent",
+    "str",
+    "int",
+    "float",
+    "length",
+    "reverse",
+    "split",
+    "abs",
+    "round",
+    "first",
+    "last",
+    "nth",
+    "join",
+    "sort",
+    "unique",
+    "get",
+    "values",
+    "keys",
+    "pairs",
+    "group_by",
+];
 
 impl Templates {
     /// Compiles the theme's templates (with the site's overrides). Autoescape is on for HTML and XML.
     pub fn compile(files: &ThemeFiles) -> Result<Templates> {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml"]);
+        let templates = Templates {
+            tera: Tera::new(),
+            origins: files.template_origins.clone(),
+        };
         tera.add_raw_templates(files.templates.iter())
-            .map_err(|e| Error::template("compiling the theme's templates", &e))?;
-        Ok(Templates { tera })
+            .map_err(|e| templates.error("compiling the templates".into(), &e))?;
+        Ok(Templates { tera, ..templates })
     }
 
     fn render(&self, template: &str, ctx: &Context, path: &str) -> Result<String> {
         self.tera
             .render(template, ctx)
-            .map_err(|e| Error::template(format!("rendering /{path} with {template}"), &e))
+            .map_err(|e| self.error(format!("rendering /{path} with {template}"), &e))
+    }
+
+    /// Tera's report, plus which file the template came from and a hint for unknown filters.
+    fn error(&self, context: String, err: &tera::Error) -> Error {
+        let Error::Template {
+            context,
+            mut message,
+        } = Error::template(context, err)
+        else {
+            return Error::template("rendering", err);
+        };
+        let named = message
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix("--> "))
+            .and_then(|l| l.split(':').next());
+        if let Some(origin) = named.and_then(|name| self.origins.get(name).map(|o| (name, o))) {
+            message.push_str(&format!("\n  = note: `{}` is {}", origin.0, origin.1));
+        }
+        let unknown = message
+            .split("Unknown filter `")
+            .nth(1)
+            .and_then(|r| r.split('`').next());
+        if let Some(hint) = unknown.and_then(|f| crate::toml_diag::closest(f, &FILTERS)) {
+            message.push_str(&format!("\n  = help: did you mean `{hint}`?"));
+        }
+        Error::Template { context, message }
     }
 }
 
@@ -58,12 +133,14 @@ pub fn render(
             ctx.insert("issue", &views.issue(issue));
             templates.render("issue_content.html", &ctx, &paths::issue(issue.number))
         })
-        .collect::<Result<Vec<String>>>()?;
+        .collect::<Vec<_>>();
+    let contents = all_or_every_error(contents)?;
 
-    let mut outputs = pages::all(site)
+    let outputs = pages::all(site)
         .into_par_iter()
         .map(|page| render_page(site, templates, &base, page.job(&views, &contents)))
-        .collect::<Result<Vec<Output>>>()?;
+        .collect::<Vec<_>>();
+    let mut outputs = all_or_every_error(outputs)?;
     outputs.push(sitemap(site, &views, templates, &base)?);
     outputs.push(Output::new(
         "robots.txt",
@@ -74,12 +151,94 @@ pub fn render(
         )?,
     ));
     outputs.extend(feeds::render(site, &contents)?);
+    check_statics(&outputs, statics)?;
     outputs.extend(
         statics
             .iter()
-            .map(|(path, bytes)| Output::new(path, bytes.clone())),
+            .map(|(path, src)| Output::new(path, src.bytes.clone())),
     );
     Ok(outputs)
+}
+
+/// A static file must not replace a generated file, or sit where a generated page needs a folder.
+fn check_statics(generated: &[Output], statics: &crate::theme::Files) -> Result<()> {
+    let files: BTreeSet<&str> = generated.iter().map(|o| o.path.as_str()).collect();
+    let folders: BTreeSet<&str> = files
+        .iter()
+        .flat_map(|p| p.match_indices('/').map(|(i, _)| &p[..i]))
+        .collect();
+    let mut problems = Vec::new();
+    for (path, src) in statics {
+        let clash = if files.contains(path.as_str()) {
+            Some(format!(
+                "`{}` would overwrite the generated /{path}",
+                src.origin
+            ))
+        } else if folders.contains(path.as_str()) {
+            Some(format!(
+                "`{}` sits where sitrep writes the folder /{path}/",
+                src.origin
+            ))
+        } else {
+            path.match_indices('/')
+                .map(|(i, _)| &path[..i])
+                .find(|dir| files.contains(dir))
+                .map(|dir| {
+                    format!(
+                        "`{}` needs a folder /{dir}/ where sitrep writes the file /{dir}",
+                        src.origin
+                    )
+                })
+        };
+        if let Some(message) = clash {
+            let hint = "rename or move the static file; to change a generated page, override its template instead";
+            problems.push(
+                crate::error::Diagnostic::file(std::path::Path::new(&src.origin), message)
+                    .with_hint(hint),
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Content(problems))
+    }
+}
+
+/// The values, or one error reporting every distinct template problem (a broken
+/// template fails every page using it: it is reported once, with the first page).
+fn all_or_every_error<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
+    let mut values = Vec::with_capacity(results.len());
+    let mut reports: Vec<(String, String)> = Vec::new();
+    for result in results {
+        match result {
+            Ok(v) => values.push(v),
+            Err(Error::Template { context, message }) => {
+                if !reports.iter().any(|(_, m)| *m == message) {
+                    reports.push((context, message));
+                }
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    match reports.len() {
+        0 => Ok(values),
+        1 => {
+            let (context, message) = reports.remove(0);
+            Err(Error::Template { context, message })
+        }
+        n => {
+            let message = reports
+                .iter()
+                .map(|(c, m)| format!("while {c}:\n{m}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            Err(Error::Template {
+                context: format!("rendering ({n} template problems)"),
+                message,
+            })
+        }
+    }
 }
 
 fn with<T: Serialize + ?Sized>(base: &Context, key: &'static str, value: &T) -> Context {

@@ -269,7 +269,7 @@ fn malformed_toml_is_reported_at_the_line_where_it_breaks() {
 }
 
 #[test]
-#[ignore = "BUG: toml syntax errors (unclosed string, unclosed [table]/[[array]]) get no hint"]
+
 fn malformed_toml_gets_a_hint_on_how_to_close_it() {
     for case in &MALFORMED {
         let (d, _) = case.problem();
@@ -317,7 +317,7 @@ fn yaml_front_matter_is_told_that_toml_between_plus_lines_is_needed() {
 }
 
 #[test]
-#[ignore = "BUG: pages share the issue front-matter messages: an empty or plain page is told about issues and number/date"]
+
 fn a_page_without_front_matter_gets_a_hint_about_pages() {
     for text in ["", "About this newsletter.\n"] {
         let site = site_with(&[("content/pages/about.md", text)]);
@@ -454,7 +454,7 @@ fn a_value_of_the_wrong_type_is_reported_at_the_value_with_a_hint() {
 }
 
 #[test]
-#[ignore = "BUG: `date = \"2016-10-23\"` gets the generic type hint, not `write it unquoted: date = 2016-10-23`"]
+
 fn a_quoted_date_is_told_to_drop_the_quotes() {
     let text = "+++\nnumber = 1\ndate = \"2016-10-23\"\n+++\n";
     let d = issue_problem(CONFIG, text);
@@ -652,7 +652,7 @@ fn an_empty_issue_is_reported_with_what_an_issue_needs() {
 }
 
 #[test]
-#[ignore = "BUG: an unreadable *.md is silently skipped when it is a symlink (walkdir file_type), and read errors get no hint"]
+
 fn an_unreadable_issue_is_a_located_error_not_a_silent_skip() {
     let site = SiteTest::inline(&[("config.toml", CONFIG), (ISSUE, GOOD_ISSUE)]);
     let unreadable = site.root().join("content/issues/x.md");
@@ -670,7 +670,7 @@ fn an_unreadable_issue_is_a_located_error_not_a_silent_skip() {
 }
 
 #[test]
-#[ignore = "BUG: a symlinked issue file is silently left out of the site (walkdir does not follow links, is_file() is false)"]
+
 fn a_symlink_to_an_issue_is_built_not_silently_skipped() {
     let site = SiteTest::inline(&[
         ("config.toml", CONFIG),
@@ -745,7 +745,6 @@ fn a_template_error_names_the_template_the_line_and_the_culprit() {
 }
 
 #[test]
-#[ignore = "BUG: template errors name only `404.html`, not the site's templates/404.html, so theme vs override is unclear"]
 fn a_template_error_names_the_sites_own_file() {
     let template = not_found_template("<p>{{ nonexistent_var }}</p>");
     let site = site_with(&[("templates/404.html", &template)]);
@@ -759,7 +758,6 @@ fn a_template_error_names_the_sites_own_file() {
 }
 
 #[test]
-#[ignore = "BUG: an unknown Tera filter gets no hint: `uper` should suggest `upper`"]
 fn an_unknown_filter_suggests_the_closest_filter() {
     let template = not_found_template("<p>{{ site.title | uper }}</p>");
     let site = site_with(&[("templates/404.html", &template)]);
@@ -768,7 +766,7 @@ fn an_unknown_filter_suggests_the_closest_filter() {
 }
 
 #[test]
-#[ignore = "BUG: render errors stop at the first page: two broken templates report one (render collects into one Result)"]
+
 fn render_errors_in_two_templates_are_both_reported() {
     let site = site_with(&[
         (
@@ -838,8 +836,9 @@ fn a_static_file_where_the_generator_writes_is_refused_before_writing() {
         let out = TempDir::new().unwrap();
         let target = out.path().join("public");
         match site.build_into(&target, false) {
-            Err(Error::Output(message)) => {
-                assert!(message.contains(&format!("`{output}`")), "{message}");
+            Err(e @ (Error::Output(_) | Error::Content(_))) => {
+                let message = e.to_string();
+                assert!(message.contains(&format!("/{output}")), "{message}");
                 assert!(message.contains("rename"), "{message}");
             }
             Err(e) => panic!("{file}: expected an output collision, got:\n{e}"),
@@ -850,7 +849,6 @@ fn a_static_file_where_the_generator_writes_is_refused_before_writing() {
 }
 
 #[test]
-#[ignore = "BUG: output collisions (output::check) name only the output path, not the site's static/rss.xml or static/tags"]
 fn a_static_file_collision_names_the_static_file() {
     for file in ["static/rss.xml", "static/tags"] {
         let site = site_with(&[(file, "mine\n")]);
@@ -1016,7 +1014,6 @@ fn the_column_counts_characters_and_the_caret_lines_up_after_accented_text() {
 }
 
 #[test]
-#[ignore = "BUG: the caret is padded one space per character, so it lands left of the error after wide (CJK) text"]
 fn the_caret_lines_up_after_wide_characters() {
     let text = "+++\nnumber = 1\ndate = 2025-01-06\nlinks = [{ title = \"障害レポート\", url = \"javascript:alert(1)\" }]\n+++\n";
     let d = issue_problem(CONFIG, text);
@@ -1025,7 +1022,6 @@ fn the_caret_lines_up_after_wide_characters() {
 }
 
 #[test]
-#[ignore = "BUG: a tab before the error is shown as a tab but padded as one space, so the caret lands left of it"]
 fn the_caret_lines_up_after_a_tab() {
     let text = "+++\nnumber = 1\ndate = 2025-01-06\n\n[[links]]\n\ttitle = \"A\"\n\turl = \"javascript:alert(1)\"\n+++\n";
     let d = issue_problem(CONFIG, text);
