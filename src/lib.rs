@@ -39,19 +39,28 @@ pub fn load(opts: &BuildOptions) -> Result<Site> {
     Site::new(config, content)
 }
 
-/// Renders every output file of `site` in memory.
+/// Renders every output file of `site` in memory, sorted by path.
 pub fn render_site(site: &Site) -> Result<Vec<Output>> {
-    let files = theme::load(&site.config)?;
-    let templates = render::Templates::compile(&files)?;
-    let outputs = render::render(site, &templates, &files.statics)?;
-    output::check(&outputs)?;
-    Ok(outputs)
+    let memory = output::Memory::default();
+    render_into(site, &memory)?;
+    Ok(memory.into_outputs())
 }
 
-/// Loads, renders and writes the site into `out_dir`. Nothing is written unless all of it rendered.
+/// Renders every output file of `site` into `sink`; returns their paths, checked for collisions.
+pub fn render_into(site: &Site, sink: &dyn output::Sink) -> Result<Vec<String>> {
+    let files = theme::load(&site.config)?;
+    let templates = render::Templates::compile(&files)?;
+    let paths = render::render(site, &templates, &files.statics, sink)?;
+    output::check(&paths)?;
+    Ok(paths)
+}
+
+/// Loads, renders and writes the site into `out_dir`. Pages stream into a staging
+/// folder; the output changes only if all of them rendered.
 pub fn build(opts: &BuildOptions, out_dir: &Path, force: bool) -> Result<(Site, WriteReport)> {
     let site = load(opts)?;
-    let outputs = render_site(&site)?;
-    let report = output::write(&outputs, out_dir, &opts.root, force)?;
+    let staged = output::Staged::begin(out_dir, &opts.root, force)?;
+    render_into(&site, &staged)?;
+    let report = staged.commit()?;
     Ok((site, report))
 }

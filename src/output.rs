@@ -1,16 +1,17 @@
-//! Writing the rendered site to disk without ever losing data.
+//! Where rendered files go: memory (for `serve`, `check` and tests) or disk.
 //!
-//! Everything is rendered in memory first, so a failed build never touches the
-//! output folder. Writing then changes only what changed: a file whose bytes
-//! are already on disk is not rewritten (its mtime stays, so rsync and S3 sync
-//! upload only real changes), and only files a previous build listed in its
-//! manifest are ever deleted. A folder that holds anything else is refused
-//! unless `--force`.
+//! On disk nothing is lost. Pages stream into a staging folder beside the
+//! output as they are rendered, so memory holds a few pages, not the site;
+//! only when everything rendered does [`Staged::commit`] move them into place.
+//! A failed build removes the staging folder and leaves the output exactly as
+//! it was. A file whose bytes are already in the output is not staged at all
+//! (its mtime stays, so rsync and S3 sync upload only real changes), and only
+//! files a previous build listed in its manifest are ever deleted. A folder
+//! that holds anything else is refused unless `--force`.
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
-
-use rayon::prelude::*;
+use std::sync::Mutex;
 
 use crate::error::{Error, Result};
 
@@ -36,6 +37,35 @@ impl Output {
     }
 }
 
+/// Takes rendered files as they are produced; called from many threads at once.
+pub trait Sink: Sync {
+    /// Accepts one file.
+    fn put(&self, output: Output) -> Result<()>;
+}
+
+/// Keeps every file in memory.
+#[derive(Default)]
+pub struct Memory(Mutex<Vec<Output>>);
+
+impl Sink for Memory {
+    fn put(&self, output: Output) -> Result<()> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(output);
+        Ok(())
+    }
+}
+
+impl Memory {
+    /// The files, sorted by path (rendering order varies between runs; output must not).
+    pub fn into_outputs(self) -> Vec<Output> {
+        let mut outputs = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        outputs.sort_by(|a, b| a.path.cmp(&b.path));
+        outputs
+    }
+}
+
 /// What a write did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct WriteReport {
@@ -47,35 +77,28 @@ pub struct WriteReport {
     pub removed: usize,
 }
 
-/// Checks outputs for paths that escape the folder or collide, before anything is written.
-pub fn check(outputs: &[Output]) -> Result<()> {
+/// Checks output paths for ones that escape the folder or collide, before anything is committed.
+pub fn check(paths: &[String]) -> Result<()> {
     let mut seen = BTreeSet::new();
-    for o in outputs {
-        let p = Path::new(&o.path);
-        let safe = !o.path.is_empty()
-            && !o.path.contains('\0')
-            && p.components().all(|c| matches!(c, Component::Normal(_)));
-        if !safe {
+    for path in paths {
+        if !is_relative_normal(path) {
             return Err(Error::Output(format!(
-                "refusing to write `{}`: the path leaves the output folder",
-                o.path
+                "refusing to write `{path}`: the path leaves the output folder"
             )));
         }
-        if !seen.insert(o.path.as_str()) {
+        if !seen.insert(path.as_str()) {
             return Err(Error::Output(format!(
-                "two things would be written to `{}` (a static file and a generated page, or two pages); rename one",
-                o.path
+                "two things would be written to `{path}` (a static file and a generated page, or two pages); rename one"
             )));
         }
     }
     // A file may not sit where another output needs a folder (static/tags vs /tags/x/index.html).
-    for o in outputs {
-        let mut dir = Path::new(&o.path).parent();
+    for path in paths {
+        let mut dir = Path::new(path).parent();
         while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
             if let Some(file) = d.to_str().filter(|d| seen.contains(d)) {
                 return Err(Error::Output(format!(
-                    "`{file}` would be both a file and the folder holding `{}`; rename the static file or page",
-                    o.path
+                    "`{file}` would be both a file and the folder holding `{path}`; rename the static file or page"
                 )));
             }
             dir = d.parent();
@@ -84,33 +107,139 @@ pub fn check(outputs: &[Output]) -> Result<()> {
     Ok(())
 }
 
-/// Makes `dir` hold exactly `outputs`, touching only what differs.
-pub fn write(outputs: &[Output], dir: &Path, site_root: &Path, force: bool) -> Result<WriteReport> {
-    check(outputs)?;
-    let previous = guard(dir, site_root, force)?;
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("cannot create", dir, e))?;
-    let written: Vec<bool> = outputs
-        .par_iter()
-        .map(|o| write_if_changed(&dir.join(&o.path), &o.bytes))
-        .collect::<Result<_>>()?;
-    let current: BTreeSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
-    let mut removed = 0;
-    for stale in previous.iter().filter(|p| !current.contains(p.as_str())) {
-        let path = dir.join(stale);
-        if path.is_file() {
-            std::fs::remove_file(&path).map_err(|e| Error::io("cannot remove", &path, e))?;
-            remove_empty_parents(&path, dir);
-            removed += 1;
+/// A build on its way into an output folder.
+pub struct Staged {
+    dir: PathBuf,
+    staging: PathBuf,
+    previous: Vec<String>,
+    /// The output folder is missing or empty: the staging folder simply becomes it.
+    fresh: bool,
+    state: Mutex<StagedFiles>,
+}
+
+#[derive(Default)]
+struct StagedFiles {
+    /// Every path of this build.
+    all: Vec<String>,
+    /// Paths staged because they are new or changed.
+    changed: Vec<String>,
+}
+
+impl Staged {
+    /// Checks `dir` is safe to write into and opens a fresh staging folder beside it.
+    pub fn begin(dir: &Path, site_root: &Path, force: bool) -> Result<Staged> {
+        let previous = guard(dir, site_root, force)?;
+        let fresh = std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_none());
+        let name = dir
+            .file_name()
+            .map_or("output".into(), |n| n.to_string_lossy().into_owned());
+        let staging = dir.with_file_name(format!(".{name}.sitrep-staging"));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging)
+                .map_err(|e| Error::io("cannot clear", &staging, e))?;
         }
+        std::fs::create_dir_all(&staging).map_err(|e| Error::io("cannot create", &staging, e))?;
+        let state = Mutex::new(StagedFiles::default());
+        Ok(Staged {
+            dir: dir.to_path_buf(),
+            staging,
+            previous,
+            fresh,
+            state,
+        })
     }
-    let manifest: String = current.iter().map(|p| format!("{p}\n")).collect();
-    write_if_changed(&dir.join(MANIFEST), manifest.as_bytes())?;
-    let n = written.iter().filter(|w| **w).count();
-    Ok(WriteReport {
-        written: n,
-        unchanged: outputs.len() - n,
-        removed,
-    })
+
+    /// Moves the staged files into the output, removes stale ones, and writes the manifest.
+    pub fn commit(self) -> Result<WriteReport> {
+        let files = std::mem::take(&mut *self.state.lock().unwrap_or_else(|e| e.into_inner()));
+        check(&files.all)?;
+        if self.fresh {
+            // One rename instead of one per file. `remove_dir` only removes an empty folder.
+            let _ = std::fs::remove_dir(&self.dir);
+            if std::fs::rename(&self.staging, &self.dir).is_ok() {
+                let manifest: String = files
+                    .all
+                    .iter()
+                    .map(|p| format!("{p}\n"))
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                write_if_changed(&self.dir.join(MANIFEST), manifest.as_bytes())?;
+                return Ok(WriteReport {
+                    written: files.all.len(),
+                    unchanged: 0,
+                    removed: 0,
+                });
+            }
+        }
+        std::fs::create_dir_all(&self.dir).map_err(|e| Error::io("cannot create", &self.dir, e))?;
+        for path in &files.changed {
+            let (from, to) = (self.staging.join(path), self.dir.join(path));
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Error::io("cannot create", parent, e))?;
+            }
+            std::fs::rename(&from, &to).map_err(|e| Error::io("cannot write", &to, e))?;
+        }
+        let current: BTreeSet<&str> = files.all.iter().map(String::as_str).collect();
+        let mut removed = 0;
+        for stale in self
+            .previous
+            .iter()
+            .filter(|p| !current.contains(p.as_str()))
+        {
+            let path = self.dir.join(stale);
+            if path.is_file() {
+                std::fs::remove_file(&path).map_err(|e| Error::io("cannot remove", &path, e))?;
+                remove_empty_parents(&path, &self.dir);
+                removed += 1;
+            }
+        }
+        let manifest: String = current.iter().map(|p| format!("{p}\n")).collect();
+        write_if_changed(&self.dir.join(MANIFEST), manifest.as_bytes())?;
+        let written = files.changed.len();
+        Ok(WriteReport {
+            written,
+            unchanged: files.all.len() - written,
+            removed,
+        })
+    }
+}
+
+impl Drop for Staged {
+    /// Whether committed or abandoned, the staging folder goes.
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.staging);
+    }
+}
+
+impl Sink for Staged {
+    /// Stages the file unless the output already holds these exact bytes.
+    fn put(&self, output: Output) -> Result<()> {
+        if !is_relative_normal(&output.path) {
+            return Err(Error::Output(format!(
+                "refusing to write `{}`: the path leaves the output folder",
+                output.path
+            )));
+        }
+        let unchanged =
+            std::fs::read(self.dir.join(&output.path)).is_ok_and(|old| old == output.bytes);
+        if !unchanged {
+            let path = self.staging.join(&output.path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Error::io("cannot create", parent, e))?;
+            }
+            std::fs::write(&path, &output.bytes)
+                .map_err(|e| Error::io("cannot write", &path, e))?;
+        }
+        let mut files = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if !unchanged {
+            files.changed.push(output.path.clone());
+        }
+        files.all.push(output.path);
+        Ok(())
+    }
 }
 
 /// Refuses folders we must not write into; returns the previous build's file list.

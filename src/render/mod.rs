@@ -15,7 +15,7 @@ use tera::{Context, Tera};
 
 use crate::error::{Error, Result};
 use crate::feeds;
-use crate::output::Output;
+use crate::output::{Output, Sink};
 use crate::site::Site;
 use crate::theme::ThemeFiles;
 use pages::PageJob;
@@ -116,53 +116,89 @@ impl Templates {
     }
 }
 
-/// Renders every page, feed and static file of `site`.
+/// Renders every page, feed and static file of `site` into `sink`, in parallel.
+///
+/// Pages go to the sink as soon as they are rendered, so memory holds a few
+/// pages at a time rather than the whole site. Only the issue bodies the home
+/// page and the feeds share are kept. Returns every path written.
 pub fn render(
     site: &Site,
     templates: &Templates,
     statics: &crate::theme::Files,
-) -> Result<Vec<Output>> {
+    sink: &dyn Sink,
+) -> Result<Vec<String>> {
     let views = Views::new(site);
     let mut base = Context::new();
     base.insert("site", &views.site());
-    let contents = site
-        .issues
-        .par_iter()
-        .map(|issue| {
-            let mut ctx = base.clone();
-            ctx.insert("issue", &views.issue(issue));
-            templates.render("issue_content.html", &ctx, &paths::issue(issue.number))
-        })
+    let bodies = Bodies {
+        views: &views,
+        templates,
+        base: &base,
+    };
+    let shared = site.issues.len().min(site.config.feed_limit.max(1));
+    let contents = (0..shared)
+        .into_par_iter()
+        .map(|i| bodies.render(i))
         .collect::<Vec<_>>();
     let contents = all_or_every_error(contents)?;
 
-    let outputs = pages::all(site)
+    let pages = pages::all(site)
         .into_par_iter()
-        .map(|page| render_page(site, templates, &base, page.job(&views, &contents)))
+        .map(|page| {
+            let body = match page {
+                pages::Page::Issue(i) if i >= contents.len() => Some(bodies.render(i)?),
+                _ => None,
+            };
+            let job = page.job(&views, &contents, body.as_deref());
+            put(sink, render_page(site, templates, &base, job)?)
+        })
         .collect::<Vec<_>>();
-    let mut outputs = all_or_every_error(outputs)?;
-    outputs.push(sitemap(site, &views, templates, &base)?);
-    outputs.push(Output::new(
+    let mut paths = all_or_every_error(pages)?;
+    let robots_ctx = with(&base, "sitemap_url", &site.config.permalink("sitemap.xml"));
+    let robots = Output::new(
         "robots.txt",
-        templates.render(
-            "robots.txt",
-            &with(&base, "sitemap_url", &site.config.permalink("sitemap.xml")),
-            "robots.txt",
-        )?,
-    ));
-    outputs.extend(feeds::render(site, &contents)?);
-    check_statics(&outputs, statics)?;
-    outputs.extend(
-        statics
-            .iter()
-            .map(|(path, src)| Output::new(path, src.bytes.clone())),
+        templates.render("robots.txt", &robots_ctx, "robots.txt")?,
     );
-    Ok(outputs)
+    let generated = [sitemap(site, &views, templates, &base)?, robots]
+        .into_iter()
+        .chain(feeds::render(site, &contents)?);
+    for output in generated {
+        paths.push(put(sink, output)?);
+    }
+    check_statics(&paths, statics)?;
+    for (path, src) in statics {
+        paths.push(put(sink, Output::new(path, src.bytes.clone()))?);
+    }
+    Ok(paths)
+}
+
+/// Hands `output` to the sink and returns its path.
+fn put(sink: &dyn Sink, output: Output) -> Result<String> {
+    let path = output.path.clone();
+    sink.put(output)?;
+    Ok(path)
+}
+
+/// Renders issue bodies (`issue_content.html`) on demand.
+struct Bodies<'a> {
+    views: &'a Views<'a>,
+    templates: &'a Templates,
+    base: &'a Context,
+}
+
+impl Bodies<'_> {
+    fn render(&self, i: usize) -> Result<String> {
+        let issue = &self.views.site.issues[i];
+        let mut ctx = self.base.clone();
+        ctx.insert("issue", &self.views.issue(issue));
+        self.templates
+            .render("issue_content.html", &ctx, &paths::issue(issue.number))
+    }
 }
 
 /// A static file must not replace a generated file, or sit where a generated page needs a folder.
-fn check_statics(generated: &[Output], statics: &crate::theme::Files) -> Result<()> {
-    let files: BTreeSet<&str> = generated.iter().map(|o| o.path.as_str()).collect();
+fn check_statics(generated: &[String], statics: &crate::theme::Files) -> Result<()> {
+    let files: BTreeSet<&str> = generated.iter().map(String::as_str).collect();
     let folders: BTreeSet<&str> = files
         .iter()
         .flat_map(|p| p.match_indices('/').map(|(i, _)| &p[..i]))

@@ -73,8 +73,9 @@ pub fn all(site: &Site) -> Vec<Page> {
 }
 
 impl Page {
-    /// The page's site path, title, template and variables. `contents[i]` is issue `i`'s rendered body.
-    pub fn job(self, views: &Views, contents: &[String]) -> PageJob {
+    /// The page's site path, title, template and variables. `contents[i]` is issue `i`'s
+    /// rendered body for the first issues; `body` is this issue's when it is not among them.
+    pub fn job(self, views: &Views, contents: &[String], body: Option<&str>) -> PageJob {
         let site = views.site;
         let c = &site.config;
         let mut ctx = Context::new();
@@ -124,7 +125,11 @@ impl Page {
             Page::Issue(i) => {
                 let issue = &site.issues[i];
                 ctx.insert("issue", &views.issue(issue));
-                ctx.insert("content_html", &contents[i]);
+                ctx.insert(
+                    "content_html",
+                    body.or(contents.get(i).map(String::as_str))
+                        .unwrap_or_default(),
+                );
                 ctx.insert("prev", &site.issues.get(i + 1).map(|p| views.summary(p)));
                 ctx.insert(
                     "next",

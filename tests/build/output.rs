@@ -113,6 +113,62 @@ fn a_failed_build_leaves_the_previous_output_byte_identical() {
     assert_same_files(&snapshot(out.path()), &before, "a template error");
 }
 
+/// Pages stream into a staging folder beside the output; it never outlives a build.
+fn assert_no_staging_left(out: &Path) {
+    let parent = out.parent().unwrap();
+    let left: Vec<_> = std::fs::read_dir(parent)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("sitrep-staging"))
+        .collect();
+    assert!(left.is_empty(), "staging folders left behind: {left:?}");
+}
+
+#[test]
+fn a_successful_build_leaves_no_staging_folder_and_only_changed_files_are_rewritten() {
+    let site = SiteTest::copy_of("second");
+    let parent = TempDir::new().unwrap();
+    let out = parent.path().join("public");
+    site.build_into(&out, false).unwrap();
+    assert_no_staging_left(&out);
+    let before = mtimes(&out);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    // Edit the body of one page (its title is in every page's navigation, so keep that):
+    // only that page (and the sitemap, if it changed) is rewritten.
+    let page = std::fs::read_to_string(site.root().join("content/pages/sponsor.md")).unwrap();
+    site.write(
+        "content/pages/sponsor.md",
+        &format!("{page}\nOne more paragraph.\n"),
+    );
+    let (_, report) = site.build_into(&out, false).unwrap();
+    assert_no_staging_left(&out);
+    let after = mtimes(&out);
+    let changed: Vec<_> = before
+        .iter()
+        .zip(&after)
+        .filter(|(b, a)| b != a)
+        .map(|(b, _)| b.0.clone())
+        .collect();
+    assert_eq!(changed.len(), report.written, "{changed:?}");
+    assert!(
+        changed.iter().any(|p| p.ends_with("sponsor/index.html")),
+        "{changed:?}"
+    );
+    assert!(
+        report.written <= 2,
+        "only the edited page (and maybe the sitemap): {changed:?}"
+    );
+
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}{{ nope }}{% endblock main %}",
+    );
+    site.build_into(&out, false).unwrap_err();
+    assert_no_staging_left(&out);
+}
+
 #[test]
 fn stale_files_are_removed_but_files_the_user_put_there_are_kept() {
     let site = SiteTest::copy_of("second");
