@@ -34,8 +34,13 @@ pub use site::Site;
 
 /// Reads config and content and builds the site model.
 pub fn load(opts: &BuildOptions) -> Result<Site> {
+    load_with(opts, &mut content::Cache::default())
+}
+
+/// Like [`load`], re-parsing only the content files that changed since `cache` was filled.
+pub fn load_with(opts: &BuildOptions, cache: &mut content::Cache) -> Result<Site> {
     let config = Config::load(opts)?;
-    let content = content::load(&config)?;
+    let content = content::load_with(&config, cache)?;
     Site::new(config, content)
 }
 
@@ -48,11 +53,23 @@ pub fn render_site(site: &Site) -> Result<Vec<Output>> {
 
 /// Renders every output file of `site` into `sink`; returns their paths, checked for collisions.
 pub fn render_into(site: &Site, sink: &dyn output::Sink) -> Result<Vec<String>> {
+    let rendered = render_reusing(site, sink, None)?;
+    Ok(rendered.into_iter().map(|r| r.path).collect())
+}
+
+/// Like [`render_into`], but pages in `known` whose key is unchanged are not rendered
+/// (nor sent to `sink`); `serve` keeps its copies of those.
+pub fn render_reusing(
+    site: &Site,
+    sink: &dyn output::Sink,
+    known: Option<&render::Known>,
+) -> Result<Vec<render::Rendered>> {
     let files = theme::load(&site.config)?;
     let templates = render::Templates::compile(&files)?;
-    let paths = render::render(site, &templates, &files.statics, sink)?;
+    let rendered = render::render(site, &templates, &files.statics, sink, known)?;
+    let paths: Vec<String> = rendered.iter().map(|r| r.path.clone()).collect();
     output::check(&paths)?;
-    Ok(paths)
+    Ok(rendered)
 }
 
 /// Loads, renders and writes the site into `out_dir`. Pages stream into a staging

@@ -164,7 +164,7 @@ impl<'a> Finding<'a> {
 
 /// Issues oldest (lowest number) first.
 fn oldest_first(site: &Site) -> impl Iterator<Item = &Issue> {
-    site.issues.iter().rev()
+    site.issues.iter().rev().map(|i| &**i)
 }
 
 /// `path` relative to the site folder, for naming another file in a message.

@@ -3,7 +3,8 @@
 //! Indexes hold positions ([`ItemRef`]) into `issues` rather than copies, so a
 //! 10,000-issue archive is held once however many tag pages list its links.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::{Content, Issue, Link, Outage, Page, Tag};
@@ -47,7 +48,7 @@ pub struct Site {
     /// Settings.
     pub config: Config,
     /// Issues, newest (highest number) first.
-    pub issues: Vec<Issue>,
+    pub issues: Vec<Arc<Issue>>,
     /// Standalone pages, by slug.
     pub pages: Vec<Page>,
     /// Link tags, by slug.
@@ -135,21 +136,28 @@ fn check_page_slugs(pages: &[Page]) -> Result<()> {
 }
 
 /// Tags are one tag per slug; without a vocabulary, the newest spelling names it everywhere.
-fn unify_tag_names(issues: &mut [Issue]) {
-    let mut names: BTreeMap<String, String> = BTreeMap::new();
-    for issue in issues.iter() {
-        let tags = issue
+fn unify_tag_names(issues: &mut [Arc<Issue>]) {
+    fn tags(issue: &Issue) -> impl Iterator<Item = &Tag> {
+        issue
             .links
             .iter()
             .flat_map(|l| &l.tags)
-            .chain(issue.outages.iter().flat_map(|o| &o.tags));
-        for tag in tags {
-            names
-                .entry(tag.slug.clone())
-                .or_insert_with(|| tag.name.clone());
-        }
+            .chain(issue.outages.iter().flat_map(|o| &o.tags))
     }
+    let mut names: HashMap<&str, &str> = HashMap::new();
+    for tag in issues.iter().flat_map(|i| tags(i)) {
+        names.entry(&tag.slug).or_insert(&tag.name);
+    }
+    let names: HashMap<String, String> = names
+        .into_iter()
+        .map(|(s, n)| (s.to_string(), n.to_string()))
+        .collect();
     for issue in issues.iter_mut() {
+        // Copy an issue (shared with serve's cache) only if one of its tags is renamed.
+        if !tags(issue).any(|t| names.get(&t.slug).is_some_and(|n| *n != t.name)) {
+            continue;
+        }
+        let issue = Arc::make_mut(issue);
         let tags = issue
             .links
             .iter_mut()
@@ -164,7 +172,7 @@ fn unify_tag_names(issues: &mut [Issue]) {
 }
 
 fn tag_index<T>(
-    issues: &[Issue],
+    issues: &[Arc<Issue>],
     items: impl Fn(&Issue) -> &Vec<T>,
     tags: impl Fn(&T) -> &Vec<Tag>,
 ) -> Vec<TagIndex> {
@@ -175,7 +183,7 @@ fn tag_index<T>(
     group_by_tag(refs, |r| tags(&items(&issues[r.issue])[r.item]))
 }
 
-fn outage_tag_index(issues: &[Issue], outages: &[ItemRef]) -> Vec<TagIndex> {
+fn outage_tag_index(issues: &[Arc<Issue>], outages: &[ItemRef]) -> Vec<TagIndex> {
     group_by_tag(outages.iter().copied(), |r| {
         &issues[r.issue].outages[r.item].tags
     })
@@ -185,23 +193,31 @@ fn group_by_tag<'a>(
     refs: impl Iterator<Item = ItemRef>,
     tags: impl Fn(ItemRef) -> &'a Vec<Tag>,
 ) -> Vec<TagIndex> {
-    let mut map: BTreeMap<String, TagIndex> = BTreeMap::new();
+    // Keyed by borrowed slugs: this runs on every serve rebuild, over every tag use.
+    let mut map: HashMap<&str, TagIndex> = HashMap::new();
     for r in refs {
         for tag in tags(r) {
-            map.entry(tag.slug.clone())
-                .or_insert_with(|| TagIndex {
-                    tag: tag.clone(),
-                    items: Vec::new(),
-                })
-                .items
-                .push(r);
+            match map.get_mut(tag.slug.as_str()) {
+                Some(index) => index.items.push(r),
+                None => {
+                    map.insert(
+                        &tag.slug,
+                        TagIndex {
+                            tag: tag.clone(),
+                            items: vec![r],
+                        },
+                    );
+                }
+            }
         }
     }
-    map.into_values().collect()
+    let mut indexes: Vec<TagIndex> = map.into_values().collect();
+    indexes.sort_by(|a, b| a.tag.slug.cmp(&b.tag.slug));
+    indexes
 }
 
 /// Newest first by the outage's own date (else its issue's), then by issue, then list order.
-fn outages_newest_first(issues: &[Issue]) -> Vec<ItemRef> {
+fn outages_newest_first(issues: &[Arc<Issue>]) -> Vec<ItemRef> {
     let mut refs: Vec<ItemRef> = issues
         .iter()
         .enumerate()
@@ -215,23 +231,28 @@ fn outages_newest_first(issues: &[Issue]) -> Vec<ItemRef> {
     refs
 }
 
-fn service_index(issues: &[Issue], outages: &[ItemRef]) -> Vec<ServiceIndex> {
-    let mut map: BTreeMap<String, ServiceIndex> = BTreeMap::new();
+fn service_index(issues: &[Arc<Issue>], outages: &[ItemRef]) -> Vec<ServiceIndex> {
+    let mut map: HashMap<&str, ServiceIndex> = HashMap::new();
     for &r in outages {
         let o = &issues[r.issue].outages[r.item];
-        map.entry(o.service_slug.clone())
-            .or_insert_with(|| ServiceIndex {
-                slug: o.service_slug.clone(),
-                name: o.service.clone(),
-                outages: Vec::new(),
-            })
-            .outages
-            .push(r);
+        match map.get_mut(o.service_slug.as_str()) {
+            Some(index) => index.outages.push(r),
+            None => {
+                let index = ServiceIndex {
+                    slug: o.service_slug.clone(),
+                    name: o.service.clone(),
+                    outages: vec![r],
+                };
+                map.insert(&o.service_slug, index);
+            }
+        }
     }
-    map.into_values().collect()
+    let mut indexes: Vec<ServiceIndex> = map.into_values().collect();
+    indexes.sort_by(|a, b| a.slug.cmp(&b.slug));
+    indexes
 }
 
-fn years(issues: &[Issue]) -> Vec<(i16, Vec<usize>)> {
+fn years(issues: &[Arc<Issue>]) -> Vec<(i16, Vec<usize>)> {
     let mut years: BTreeMap<std::cmp::Reverse<i16>, Vec<usize>> = BTreeMap::new();
     for (i, issue) in issues.iter().enumerate() {
         years

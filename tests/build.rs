@@ -20,6 +20,8 @@ mod errors;
 mod example_site;
 #[path = "build/feeds.rs"]
 mod feeds;
+#[path = "build/incremental.rs"]
+mod incremental;
 #[path = "build/output.rs"]
 mod output;
 #[path = "build/pagination.rs"]

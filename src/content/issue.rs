@@ -134,6 +134,8 @@ pub struct Outage {
 pub struct Issue {
     /// The file it came from.
     pub path: PathBuf,
+    /// A hash of the file's text: equal hashes mean an unchanged issue (`serve` re-renders less).
+    pub source_hash: u64,
     /// Positive, unique across the site.
     pub number: u32,
     /// Publication date (in the issue's own offset).
@@ -163,6 +165,8 @@ struct Checker<'a> {
     base: usize,
     config: &'a Config,
     number: u32,
+    /// Byte offsets of the file's newlines, to turn offsets into lines quickly.
+    newlines: Vec<usize>,
     problems: Vec<Diagnostic>,
 }
 
@@ -177,6 +181,7 @@ pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Issue, Vec<Diag
         base: split.front_offset,
         config,
         number: 0,
+        newlines: text.match_indices('\n').map(|(i, _)| i).collect(),
         problems: Vec::new(),
     };
     let issue = check.issue(raw, split.body);
@@ -234,6 +239,7 @@ impl Checker<'_> {
             .collect();
         Issue {
             path: self.path.to_path_buf(),
+            source_hash: crate::content::hash_text(self.text),
             number: number_value,
             date: date_value,
             published,
@@ -422,12 +428,8 @@ impl Checker<'_> {
 
     /// The 1-based file line of a span in the front matter.
     fn line(&self, span: std::ops::Range<usize>) -> usize {
-        let end = (self.base + span.start).min(self.text.len());
-        self.text.as_bytes()[..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        let offset = self.base + span.start;
+        self.newlines.partition_point(|&n| n < offset) + 1
     }
 
     fn problem(&mut self, span: std::ops::Range<usize>, message: impl Into<String>, hint: &str) {

@@ -9,6 +9,7 @@ mod page;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -23,25 +24,73 @@ use crate::error::{Diagnostic, Error, Result, read_text};
 /// Everything under `content/`, validated. Issues are sorted newest (highest number) first.
 #[derive(Debug, Clone)]
 pub struct Content {
-    /// Published issues (and drafts, when the build includes them).
-    pub issues: Vec<Issue>,
+    /// Published issues (and drafts, when the build includes them). Shared with the
+    /// parse cache, so a rebuild in `serve` does not copy the archive.
+    pub issues: Vec<Arc<Issue>>,
     /// Standalone pages, sorted by slug.
     pub pages: Vec<Page>,
 }
 
+/// Parsed files kept between builds (by `serve`), so that an edit re-parses only
+/// the files whose size or modification time changed. Any config change empties it.
+#[derive(Default)]
+pub struct Cache {
+    config: String,
+    issues: Parsed<Arc<Issue>>,
+    pages: Parsed<Page>,
+}
+
+/// A file parsed, or the problems found in it.
+type Parse<T> = Result<T, Vec<Diagnostic>>;
+
+type Parsed<T> = HashMap<PathBuf, (Stamp, Parse<T>)>;
+
+/// What tells a file changed without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+}
+
 /// Reads, parses and validates all issues and pages of the site.
 pub fn load(config: &Config) -> Result<Content> {
+    load_with(config, &mut Cache::default())
+}
+
+/// Like [`load`], reusing what `cache` holds of files that did not change.
+pub fn load_with(config: &Config, cache: &mut Cache) -> Result<Content> {
     let content = config.root.join("content");
     let issue_files = markdown_files(&content.join("issues"))?;
     let page_files = markdown_files(&content.join("pages"))?;
+    let config_key = format!("{config:?}");
+    if cache.config != config_key {
+        *cache = Cache {
+            config: config_key,
+            ..Cache::default()
+        };
+    }
 
     let mut problems = Vec::new();
-    let issues: Vec<Issue> = collect(
-        parse_all(&issue_files, |p, t| issue::parse(p, t, config)),
+    let issues: Vec<Arc<Issue>> = collect(
+        parse_all(&issue_files, &mut cache.issues, |p, t| {
+            issue::parse(p, t, config).map(Arc::new)
+        }),
         &mut problems,
     );
     let pages: Vec<Page> = collect(
-        parse_all(&page_files, |p, t| page::parse(p, t, config)),
+        parse_all(&page_files, &mut cache.pages, |p, t| {
+            page::parse(p, t, config)
+        }),
         &mut problems,
     );
     problems.extend(duplicate_numbers(&issues));
@@ -50,12 +99,20 @@ pub fn load(config: &Config) -> Result<Content> {
         return Err(Error::Content(problems));
     }
 
-    let mut issues: Vec<Issue> = issues
+    let mut issues: Vec<Arc<Issue>> = issues
         .into_iter()
         .filter(|i| config.drafts || !i.draft)
         .collect();
     issues.sort_by_key(|i| std::cmp::Reverse(i.number));
     Ok(Content { issues, pages })
+}
+
+/// A hash of a file's text, stable within one process.
+pub fn hash_text(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// All `*.md` files under `dir` (recursively), sorted; none if `dir` does not exist.
@@ -72,25 +129,43 @@ fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
         let is_md = entry.path().extension().is_some_and(|e| e == "md");
         // Symlinked files count too (walkdir does not follow links); a dangling one is
         // then reported as unreadable instead of silently missing from the site.
-        let file_like = entry.file_type().is_file() || entry.path_is_symlink();
-        if file_like && is_md && !entry.path().is_dir() {
+        let file_like =
+            entry.file_type().is_file() || (entry.path_is_symlink() && !entry.path().is_dir());
+        if file_like && is_md {
             files.push(entry.into_path());
         }
     }
     Ok(files)
 }
 
-fn parse_all<T: Send>(
+/// Parses `files` in parallel, taking unchanged ones from `cache` and refreshing it.
+fn parse_all<T: Send + Sync + Clone>(
     files: &[PathBuf],
+    cache: &mut Parsed<T>,
     parse: impl Fn(&Path, &str) -> Result<T, Vec<Diagnostic>> + Sync,
 ) -> Vec<Result<T, Vec<Diagnostic>>> {
-    files
+    let fresh: Vec<(Option<Stamp>, Parse<T>)> = files
         .par_iter()
         .map(|path| {
-            let text = read_text(path).map_err(|d| vec![d])?;
-            parse(path, &text)
+            let stamp = Stamp::of(path);
+            if let Some((cached, result)) = cache.get(path).filter(|(s, _)| Some(*s) == stamp) {
+                return (Some(*cached), result.clone());
+            }
+            let result = read_text(path)
+                .map_err(|d| vec![d])
+                .and_then(|text| parse(path, &text));
+            (stamp, result)
         })
-        .collect()
+        .collect();
+    cache.clear();
+    let mut results = Vec::with_capacity(fresh.len());
+    for (path, (stamp, result)) in files.iter().zip(fresh) {
+        if let Some(stamp) = stamp {
+            cache.insert(path.clone(), (stamp, result.clone()));
+        }
+        results.push(result);
+    }
+    results
 }
 
 fn collect<T>(results: Vec<Result<T, Vec<Diagnostic>>>, problems: &mut Vec<Diagnostic>) -> Vec<T> {
@@ -121,7 +196,7 @@ fn number_key_offset(text: &str) -> usize {
 }
 
 /// Two files claiming one number would silently shadow each other: name both.
-fn duplicate_numbers(issues: &[Issue]) -> Vec<Diagnostic> {
+fn duplicate_numbers(issues: &[Arc<Issue>]) -> Vec<Diagnostic> {
     let mut seen: HashMap<u32, &Path> = HashMap::new();
     let mut problems = Vec::new();
     for issue in issues {

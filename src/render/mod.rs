@@ -24,6 +24,8 @@ use views::{Views, paths};
 /// The compiled templates of a site.
 pub struct Templates {
     tera: Tera,
+    /// A hash of every template's name, source and origin: pages depend on all of them.
+    fingerprint: u64,
     /// Template name → the file it came from, named in errors.
     origins: BTreeMap<String, String>,
 }
@@ -74,8 +76,15 @@ impl Templates {
     pub fn compile(files: &ThemeFiles) -> Result<Templates> {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml"]);
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (&files.templates, &files.template_origins).hash(&mut h);
+            h.finish()
+        };
         let templates = Templates {
             tera: Tera::new(),
+            fingerprint,
             origins: files.template_origins.clone(),
         };
         tera.add_raw_templates(files.templates.iter())
@@ -120,13 +129,20 @@ impl Templates {
 ///
 /// Pages go to the sink as soon as they are rendered, so memory holds a few
 /// pages at a time rather than the whole site. Only the issue bodies the home
-/// page and the feeds share are kept. Returns every path written.
+/// page and the feeds share are kept.
+///
+/// With `known` (output path → key of a page the caller already holds), pages
+/// whose key is unchanged are not rendered again: `serve` re-renders only what
+/// an edit touched. Returns every output, rendered or not.
 pub fn render(
     site: &Site,
     templates: &Templates,
     statics: &crate::theme::Files,
     sink: &dyn Sink,
-) -> Result<Vec<String>> {
+    known: Option<&Known>,
+) -> Result<Vec<Rendered>> {
+    let global = global_key(site, templates);
+    let counts = pages::counts_key(site);
     let views = Views::new(site);
     let mut base = Context::new();
     base.insert("site", &views.site());
@@ -145,15 +161,32 @@ pub fn render(
     let pages = pages::all(site)
         .into_par_iter()
         .map(|page| {
+            let key = known.map(|_| page.key(site, global, counts));
+            let path = file_of(&page.path(site));
+            if let (Some(known), Some(key)) = (known, key)
+                && known.get(&path) == Some(&key)
+            {
+                return Ok(Rendered {
+                    path,
+                    key: Some(key),
+                    reused: true,
+                });
+            }
             let body = match page {
                 pages::Page::Issue(i) if i >= contents.len() => Some(bodies.render(i)?),
                 _ => None,
             };
             let job = page.job(&views, &contents, body.as_deref());
-            put(sink, render_page(site, templates, &base, job)?)
+            put(sink, render_page(site, templates, &base, job)?)?;
+            Ok(Rendered {
+                path,
+                key,
+                reused: false,
+            })
         })
         .collect::<Vec<_>>();
-    let mut paths = all_or_every_error(pages)?;
+    let mut rendered = all_or_every_error(pages)?;
+    let mut paths: Vec<String> = rendered.iter().map(|r| r.path.clone()).collect();
     let robots_ctx = with(&base, "sitemap_url", &site.config.permalink("sitemap.xml"));
     let robots = Output::new(
         "robots.txt",
@@ -169,7 +202,52 @@ pub fn render(
     for (path, src) in statics {
         paths.push(put(sink, Output::new(path, src.bytes.clone()))?);
     }
-    Ok(paths)
+    let pages = rendered.len();
+    rendered.extend(paths.drain(pages..).map(|path| Rendered {
+        path,
+        key: None,
+        reused: false,
+    }));
+    Ok(rendered)
+}
+
+/// Output path → key of pages a caller holds from an earlier render (see [`render`]).
+pub type Known = std::collections::HashMap<String, u64>;
+
+/// One output of a render.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// Output path.
+    pub path: String,
+    /// For pages, rendered with a `known` map: the key it has now.
+    pub key: Option<u64>,
+    /// Not rendered: the caller's copy (same key) is current.
+    pub reused: bool,
+}
+
+/// Everything every page depends on: templates, settings, navigation and tag names.
+fn global_key(site: &Site, templates: &Templates) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    templates.fingerprint.hash(&mut h);
+    format!("{:?}", site.config).hash(&mut h);
+    site.pages
+        .iter()
+        .for_each(|p| (&p.slug, &p.title).hash(&mut h));
+    site.link_tags
+        .iter()
+        .chain(&site.outage_tags)
+        .for_each(|t| (&t.tag.slug, &t.tag.name).hash(&mut h));
+    h.finish()
+}
+
+/// The file a site path is written to: `issues/45/` → `issues/45/index.html`.
+fn file_of(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
 }
 
 /// Hands `output` to the sink and returns its path.
@@ -302,11 +380,7 @@ fn render_page(site: &Site, templates: &Templates, base: &Context, job: PageJob)
         .extra_feed
         .map(|(title, url)| serde_json::json!({ "title": title, "url": url }));
     ctx.insert("extra_feed", &extra_feed);
-    let file = if job.path.is_empty() || job.path.ends_with('/') {
-        format!("{}index.html", job.path)
-    } else {
-        job.path.clone()
-    };
+    let file = file_of(&job.path);
     Ok(Output::new(
         &file,
         templates.render(job.template, &ctx, &job.path)?,

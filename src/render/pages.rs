@@ -4,6 +4,9 @@
 //! only when it is rendered, so the renderer never holds every page's data
 //! at once, and `serve` can re-render just the pages an edit touches.
 
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
 use serde::Serialize;
 use tera::Context;
 
@@ -73,13 +76,84 @@ pub fn all(site: &Site) -> Vec<Page> {
 }
 
 impl Page {
+    /// The page's site path (`issues/45/`, `tags/dns/page/2/`, `404.html`).
+    pub fn path(self, site: &Site) -> String {
+        match self {
+            Page::Home => String::new(),
+            Page::Archive => "issues/".into(),
+            Page::Issue(i) => paths::issue(site.issues[i].number),
+            Page::Outages { n } => paths::paged("outages/", n),
+            Page::OutageTags => "outages/tags/".into(),
+            Page::Services => "outages/services/".into(),
+            Page::Tags => "tags/".into(),
+            Page::OutageTag { tag, n } => {
+                paths::paged(&paths::outage_tag(&site.outage_tags[tag].tag.slug), n)
+            }
+            Page::Service { service, n } => {
+                paths::paged(&paths::service(&site.services[service].slug), n)
+            }
+            Page::LinkTag { tag, n } => {
+                paths::paged(&paths::link_tag(&site.link_tags[tag].tag.slug), n)
+            }
+            Page::Standalone(i) => paths::page(&site.pages[i].slug),
+            Page::NotFound => "404.html".into(),
+        }
+    }
+
+    /// A fingerprint of everything this page shows beyond `global` (templates, config,
+    /// navigation, tag names): equal keys mean equal output, so `serve` can skip it.
+    /// `counts` is [`counts_key`] of the site, computed once for all pages.
+    pub fn key(self, site: &Site, global: u64, counts: u64) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (global, self.path(site)).hash(&mut h);
+        let issue = |i: usize, h: &mut DefaultHasher| site.issues[i].source_hash.hash(h);
+        let items = |items: &[ItemRef], n: usize, h: &mut DefaultHasher| {
+            let per = site.config.paginate;
+            let chunk = if per == 0 {
+                items
+            } else {
+                items.chunks(per).nth(n - 1).unwrap_or(&[])
+            };
+            (items.len(), n).hash(h);
+            for r in chunk {
+                (site.issues[r.issue].source_hash, r.item).hash(h);
+            }
+        };
+        let counts = |h: &mut DefaultHasher| counts.hash(h);
+        match self {
+            Page::Home => {
+                (0..site.issues.len().min(RECENT_ISSUES + 1)).for_each(|i| issue(i, &mut h))
+            }
+            Page::Archive => (0..site.issues.len()).for_each(|i| issue(i, &mut h)),
+            Page::Issue(i) => {
+                (i.saturating_sub(1)..(i + 2).min(site.issues.len())).for_each(|j| issue(j, &mut h))
+            }
+            Page::Outages { n } => {
+                items(&site.outages, n, &mut h);
+                counts(&mut h);
+            }
+            Page::OutageTags | Page::Services | Page::Tags => counts(&mut h),
+            Page::OutageTag { tag, n } => items(&site.outage_tags[tag].items, n, &mut h),
+            Page::Service { service, n } => {
+                let s = &site.services[service];
+                s.name.hash(&mut h);
+                items(&s.outages, n, &mut h);
+            }
+            Page::LinkTag { tag, n } => items(&site.link_tags[tag].items, n, &mut h),
+            Page::Standalone(i) => (&site.pages[i].description, &site.pages[i].html).hash(&mut h),
+            Page::NotFound => {}
+        }
+        h.finish()
+    }
+
     /// The page's site path, title, template and variables. `contents[i]` is issue `i`'s
     /// rendered body for the first issues; `body` is this issue's when it is not among them.
     pub fn job(self, views: &Views, contents: &[String], body: Option<&str>) -> PageJob {
         let site = views.site;
         let c = &site.config;
         let mut ctx = Context::new();
-        let job = |path: String, template, kind, title: String, description: String, ctx| PageJob {
+        let path = self.path(site);
+        let job = |template, kind, title: String, description: String, ctx| PageJob {
             path,
             template,
             kind,
@@ -101,7 +175,6 @@ impl Page {
                     .collect();
                 ctx.insert("recent", &recent);
                 job(
-                    String::new(),
                     "index.html",
                     "home",
                     c.title.clone(),
@@ -114,7 +187,6 @@ impl Page {
                 ctx.insert("issue_count", &site.issues.len());
                 let description = format!("Every issue of {}, newest first.", c.title);
                 job(
-                    "issues/".into(),
                     "archive.html",
                     "archive",
                     "All issues".into(),
@@ -136,7 +208,6 @@ impl Page {
                     &i.checked_sub(1).map(|n| views.summary(&site.issues[n])),
                 );
                 job(
-                    paths::issue(issue.number),
                     "issue.html",
                     "issue",
                     issue.title.clone(),
@@ -145,7 +216,7 @@ impl Page {
                 )
             }
             Page::Outages { n } => {
-                let path = paginate(
+                paginate(
                     views,
                     &mut ctx,
                     "outages/",
@@ -158,7 +229,6 @@ impl Page {
                 ctx.insert("services", &services(views));
                 let description = format!("Every outage covered in {}, newest first.", c.title);
                 job(
-                    path,
                     "outages.html",
                     "outages",
                     numbered("Outages", n),
@@ -170,7 +240,6 @@ impl Page {
                 ctx.insert("tags", &outage_tags(views));
                 let description = "Outages grouped by tag, each with its own RSS feed.".into();
                 job(
-                    "outages/tags/".into(),
                     "outage_tags.html",
                     "outage_tags",
                     "Outages by tag".into(),
@@ -182,7 +251,6 @@ impl Page {
                 ctx.insert("services", &services(views));
                 let description = "Every service with an outage, and its history.".into();
                 job(
-                    "outages/services/".into(),
                     "services.html",
                     "services",
                     "Outages by service".into(),
@@ -194,7 +262,6 @@ impl Page {
                 let tags: Vec<_> = site.link_tags.iter().map(|t| views.link_tag(t)).collect();
                 ctx.insert("tags", &tags);
                 job(
-                    "tags/".into(),
                     "tags.html",
                     "tags",
                     "Tags".into(),
@@ -206,7 +273,7 @@ impl Page {
                 let t = &site.outage_tags[tag];
                 ctx.insert("tag", &views.outage_tag(t));
                 let base = paths::outage_tag(&t.tag.slug);
-                let path = paginate(views, &mut ctx, &base, n, &t.items, "outages", |r| {
+                paginate(views, &mut ctx, &base, n, &t.items, "outages", |r| {
                     views.outage_entry(r)
                 });
                 let title = format!("{} outages", t.tag.name);
@@ -218,7 +285,6 @@ impl Page {
                 PageJob {
                     extra_feed: Some(feed),
                     ..job(
-                        path,
                         "outage_tag.html",
                         "outage_tag",
                         numbered(&title, n),
@@ -231,12 +297,11 @@ impl Page {
                 let s = &site.services[service];
                 ctx.insert("service", &views.service(s));
                 let base = paths::service(&s.slug);
-                let path = paginate(views, &mut ctx, &base, n, &s.outages, "outages", |r| {
+                paginate(views, &mut ctx, &base, n, &s.outages, "outages", |r| {
                     views.outage_entry(r)
                 });
                 let description = format!("Every {} outage covered in {}.", s.name, c.title);
                 job(
-                    path,
                     "service.html",
                     "service",
                     numbered(&format!("{} outages", s.name), n),
@@ -248,12 +313,11 @@ impl Page {
                 let t = &site.link_tags[tag];
                 ctx.insert("tag", &views.link_tag(t));
                 let base = paths::link_tag(&t.tag.slug);
-                let path = paginate(views, &mut ctx, &base, n, &t.items, "links", |r| {
+                paginate(views, &mut ctx, &base, n, &t.items, "links", |r| {
                     views.link_entry(r)
                 });
                 let description = format!("Every link about {} in {}.", t.tag.name, c.title);
                 job(
-                    path,
                     "tag.html",
                     "tag",
                     numbered(&format!("Links tagged {}", t.tag.name), n),
@@ -269,7 +333,6 @@ impl Page {
                     &serde_json::json!({ "title": page.title, "html": page.html, "url": url }),
                 );
                 job(
-                    paths::page(&page.slug),
                     "page.html",
                     "page",
                     page.title.clone(),
@@ -278,7 +341,6 @@ impl Page {
                 )
             }
             Page::NotFound => job(
-                "404.html".into(),
                 "404.html",
                 "404",
                 "Page not found".into(),
@@ -289,7 +351,23 @@ impl Page {
     }
 }
 
-/// Puts page `n` of `items` (as `key`) and a `pagination` into `ctx`; returns the page's path.
+/// A fingerprint of the lists of tags and services with their counts, which the
+/// outage and tag indexes show.
+pub fn counts_key(site: &Site) -> u64 {
+    let mut h = DefaultHasher::new();
+    site.outage_tags
+        .iter()
+        .for_each(|t| (&t.tag.slug, t.items.len()).hash(&mut h));
+    site.services
+        .iter()
+        .for_each(|s| (&s.slug, &s.name, s.outages.len()).hash(&mut h));
+    site.link_tags
+        .iter()
+        .for_each(|t| (&t.tag.slug, t.items.len()).hash(&mut h));
+    h.finish()
+}
+
+/// Puts page `n` of `items` (as `key`) and a `pagination` into `ctx`.
 fn paginate<'a, T: Serialize>(
     views: &Views<'a>,
     ctx: &mut Context,
@@ -298,7 +376,7 @@ fn paginate<'a, T: Serialize>(
     items: &[ItemRef],
     key: &'static str,
     view: impl Fn(ItemRef) -> T,
-) -> String {
+) {
     let per = views.site.config.paginate;
     let (total, chunk) = match per {
         0 => (1, items),
@@ -309,7 +387,6 @@ fn paginate<'a, T: Serialize>(
     };
     ctx.insert(key, &chunk.iter().map(|&r| view(r)).collect::<Vec<_>>());
     ctx.insert("pagination", &views.pagination(base, n, total));
-    paths::paged(base, n)
 }
 
 fn numbered(title: &str, n: usize) -> String {

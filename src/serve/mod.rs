@@ -10,7 +10,7 @@ mod watch;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use axum::body::Body;
@@ -25,6 +25,8 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use crate::config::BuildOptions;
 use crate::error::{Error, Result};
+use crate::output::Memory;
+use crate::render::{Known, Rendered};
 
 const LIVE_JS: &str = include_str!("live.js");
 
@@ -43,7 +45,10 @@ pub struct ServeOptions {
 
 /// The last good build, or the error of the last attempt.
 struct Snapshot {
-    files: HashMap<String, Vec<u8>>,
+    /// Output path → bytes; shared with the next snapshot when a page did not change.
+    files: HashMap<String, Arc<Vec<u8>>>,
+    /// Output path → key of each page, so the next rebuild can skip unchanged pages.
+    keys: Known,
     generation: u64,
     error: Option<String>,
 }
@@ -52,6 +57,15 @@ struct Snapshot {
 struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     events: broadcast::Sender<Notice>,
+    /// Parsed content of the last rebuild: an edit re-parses only the changed files.
+    cache: Mutex<crate::content::Cache>,
+}
+
+/// What a rebuild did, for the terminal.
+struct Rebuilt {
+    rendered: usize,
+    reused: usize,
+    millis: u128,
 }
 
 /// What browsers are told after a rebuild.
@@ -71,31 +85,35 @@ impl Shared {
             .unwrap_or_else(|e| Arc::clone(&e.into_inner()))
     }
 
-    /// Builds the site into memory and publishes the result; returns it for logging.
-    fn rebuild(&self, opts: &BuildOptions) -> Result<(usize, u128)> {
+    /// Builds the site into memory, re-parsing and re-rendering only what changed,
+    /// and publishes the result.
+    fn rebuild(&self, opts: &BuildOptions) -> Result<Rebuilt> {
         let start = Instant::now();
-        let result = crate::load(opts).and_then(|site| crate::render_site(&site));
         let previous = self.current();
+        let result = {
+            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            crate::load_with(opts, &mut cache).and_then(|site| {
+                let memory = Memory::default();
+                let rendered = crate::render_reusing(&site, &memory, Some(&previous.keys))?;
+                Ok((rendered, memory.into_outputs()))
+            })
+        };
         let (snapshot, notice, outcome) = match result {
-            Ok(outputs) => {
-                let n = outputs.len();
-                let files = outputs.into_iter().map(|o| (o.path, o.bytes)).collect();
-                let generation = previous.generation + 1;
-                (
-                    Snapshot {
-                        files,
-                        generation,
-                        error: None,
-                    },
-                    Notice::Built(generation),
-                    Ok(n),
-                )
+            Ok((rendered, outputs)) => {
+                let (snapshot, reused) = next_snapshot(&previous, rendered, outputs);
+                let rendered = snapshot.files.len() - reused;
+                let done = Rebuilt {
+                    rendered,
+                    reused,
+                    millis: start.elapsed().as_millis(),
+                };
+                (snapshot, Notice::Built(previous.generation + 1), Ok(done))
             }
             Err(e) => {
                 let message = e.to_string();
-                let files = previous.files.clone();
                 let snapshot = Snapshot {
-                    files,
+                    files: previous.files.clone(),
+                    keys: previous.keys.clone(),
                     generation: previous.generation,
                     error: Some(message.clone()),
                 };
@@ -106,8 +124,41 @@ impl Shared {
             *s = Arc::new(snapshot);
         }
         let _ = self.events.send(notice);
-        outcome.map(|n| (n, start.elapsed().as_millis()))
+        outcome
     }
+}
+
+/// The new snapshot: fresh outputs, and the previous bytes of every page that was reused.
+fn next_snapshot(
+    previous: &Snapshot,
+    rendered: Vec<Rendered>,
+    outputs: Vec<crate::Output>,
+) -> (Snapshot, usize) {
+    let mut fresh: HashMap<String, Vec<u8>> =
+        outputs.into_iter().map(|o| (o.path, o.bytes)).collect();
+    let mut files = HashMap::with_capacity(rendered.len());
+    let mut keys = Known::with_capacity(rendered.len());
+    let mut reused = 0;
+    for r in rendered {
+        let bytes = match fresh.remove(&r.path) {
+            Some(bytes) => Arc::new(bytes),
+            None => {
+                reused += 1;
+                previous.files.get(&r.path).cloned().unwrap_or_default()
+            }
+        };
+        if let Some(key) = r.key {
+            keys.insert(r.path.clone(), key);
+        }
+        files.insert(r.path, bytes);
+    }
+    let snapshot = Snapshot {
+        files,
+        keys,
+        generation: previous.generation + 1,
+        error: None,
+    };
+    (snapshot, reused)
 }
 
 /// Runs the server until Ctrl-C.
@@ -138,15 +189,21 @@ async fn run(mut opts: ServeOptions) -> Result<()> {
     let (sender, _) = broadcast::channel(16);
     let empty = Snapshot {
         files: HashMap::new(),
+        keys: Known::new(),
         generation: 0,
         error: None,
     };
     let shared = Arc::new(Shared {
         snapshot: RwLock::new(Arc::new(empty)),
         events: sender,
+        cache: Mutex::new(crate::content::Cache::default()),
     });
     match shared.rebuild(&opts.build) {
-        Ok((n, ms)) => println!("Built {n} files in {ms} ms"),
+        Ok(done) => println!(
+            "Built {} files in {} ms",
+            done.rendered + done.reused,
+            done.millis
+        ),
         Err(e) => eprintln!("{e}\n\nServing an error page until the site builds."),
     }
     watch::spawn(Arc::clone(&shared), opts.build.clone(), opts.poll)?;

@@ -97,8 +97,11 @@ fn handle(result: DebounceEventResult, shared: &Shared, opts: &BuildOptions, roo
         .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
         .collect();
     match shared.rebuild(opts) {
-        Ok((n, ms)) => println!(
-            "Rebuilt in {ms} ms ({n} files) after a change to {}",
+        Ok(done) => println!(
+            "Rebuilt in {} ms ({} files rendered, {} unchanged) after a change to {}",
+            done.millis,
+            done.rendered,
+            done.reused,
             names.join(", ")
         ),
         Err(e) => eprintln!(
