@@ -103,7 +103,8 @@ fn incremental_rebuilds_match_a_full_build_after_every_kind_of_edit() {
         .expect("a title")
         .to_string();
 
-    let edits: Vec<(&str, Box<dyn Fn()>)> = vec![
+    type Edit<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let edits: Vec<Edit> = vec![
         (
             "an issue's title",
             Box::new(|| {
