@@ -17,8 +17,67 @@ use crate::output::Output;
 use crate::render::views::paths;
 use crate::site::{Site, TagIndex};
 
-/// All feeds of the site. `contents[i]` is the rendered body of `site.issues[i]`.
-pub fn render(site: &Site, contents: &[String]) -> Result<Vec<Output>> {
+/// One unit of feed output: the site's three issue feeds, or one outage tag's RSS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feed {
+    /// `rss.xml`, `atom.xml` and `feed.json`: the latest issues in full.
+    Issues,
+    /// `outages/tags/<tag>/rss.xml` for `site.outage_tags[i]`.
+    OutageTag(usize),
+}
+
+/// Every feed of the site.
+pub fn all(site: &Site) -> Vec<Feed> {
+    let mut feeds = vec![Feed::Issues];
+    feeds.extend((0..site.outage_tags.len()).map(Feed::OutageTag));
+    feeds
+}
+
+impl Feed {
+    /// The files this feed writes.
+    pub fn paths(self, site: &Site) -> Vec<String> {
+        match self {
+            Feed::Issues => vec!["rss.xml".into(), "atom.xml".into(), "feed.json".into()],
+            Feed::OutageTag(i) => vec![paths::outage_tag_feed(&site.outage_tags[i].tag.slug)],
+        }
+    }
+
+    /// A fingerprint of what the feed shows beyond `global` (see `render::Page::key`).
+    pub fn key(self, site: &Site, global: u64) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (global, self.paths(site)).hash(&mut h);
+        let limit = site.config.feed_limit;
+        match self {
+            Feed::Issues => site
+                .issues
+                .iter()
+                .take(limit)
+                .for_each(|i| i.source_hash.hash(&mut h)),
+            Feed::OutageTag(t) => {
+                for r in site.outage_tags[t].items.iter().take(limit) {
+                    (site.issues[r.issue].source_hash, r.item).hash(&mut h);
+                }
+            }
+        }
+        h.finish()
+    }
+
+    /// Renders the feed. `contents(n)` gives the rendered bodies of the first `n` issues.
+    pub fn render<'c>(
+        self,
+        site: &Site,
+        contents: impl FnOnce() -> Result<&'c [String]>,
+    ) -> Result<Vec<Output>> {
+        match self {
+            Feed::Issues => issue_feeds(site, contents()?),
+            Feed::OutageTag(t) => Ok(vec![outage_tag_feed(site, &site.outage_tags[t])?]),
+        }
+    }
+}
+
+/// The site's issue feeds. `contents[i]` is the rendered body of `site.issues[i]`.
+fn issue_feeds(site: &Site, contents: &[String]) -> Result<Vec<Output>> {
     let limit = site.config.feed_limit;
     let items: Vec<FeedItem> = site
         .issues
@@ -27,24 +86,15 @@ pub fn render(site: &Site, contents: &[String]) -> Result<Vec<Output>> {
         .take(limit)
         .map(|(issue, html)| FeedItem::issue(site, issue, html))
         .collect();
-    let mut out = vec![
+    let c = &site.config;
+    Ok(vec![
         Output::new(
             "rss.xml",
-            rss(
-                site,
-                &items,
-                "rss.xml",
-                &site.config.title,
-                site.config.description.as_str(),
-            )?,
+            rss(site, &items, "rss.xml", &c.title, c.description.as_str())?,
         ),
         Output::new("atom.xml", atom(site, &items)?),
         Output::new("feed.json", json_feed(site, &items)?),
-    ];
-    for tag in &site.outage_tags {
-        out.push(outage_tag_feed(site, tag)?);
-    }
-    Ok(out)
+    ])
 }
 
 /// One entry, whatever the feed format.
@@ -67,7 +117,7 @@ impl FeedItem {
             .chain(issue.outages.iter().flat_map(|o| &o.tags))
         {
             if !tags.iter().any(|t| t.slug == tag.slug) {
-                tags.push(tag.clone());
+                tags.push(display(site, tag));
             }
         }
         FeedItem {
@@ -113,7 +163,7 @@ fn outage_tag_feed(site: &Site, tag: &TagIndex) -> Result<Output> {
                 published,
                 summary: String::new(),
                 html: absolutize(&html, &c.base_path, &c.base_url),
-                tags: outage.tags.clone(),
+                tags: outage.tags.iter().map(|t| display(site, t)).collect(),
             }
         })
         .collect();
@@ -319,6 +369,14 @@ fn json_feed(site: &Site, items: &[FeedItem]) -> Result<String> {
     };
     serde_json::to_string_pretty(&feed)
         .map_err(|e| Error::Output(format!("cannot write feed.json: {e}")))
+}
+
+/// The tag as shown everywhere: its display name, not this issue's spelling.
+fn display(site: &Site, tag: &Tag) -> Tag {
+    Tag {
+        slug: tag.slug.clone(),
+        name: site.tag_name(tag).to_string(),
+    }
 }
 
 fn rfc2822(ts: Timestamp) -> String {

@@ -49,6 +49,8 @@ pub struct Site {
     pub config: Config,
     /// Issues, newest (highest number) first.
     pub issues: Vec<Arc<Issue>>,
+    /// Tag slug → display name (see [`Site::tag_name`]).
+    tag_names: HashMap<String, String>,
     /// Standalone pages, by slug.
     pub pages: Vec<Page>,
     /// Link tags, by slug.
@@ -66,16 +68,22 @@ pub struct Site {
 impl Site {
     /// Builds the model and its indexes from validated content.
     pub fn new(config: Config, content: Content) -> Result<Site> {
-        let Content { mut issues, pages } = content;
+        let Content { issues, pages } = content;
         check_page_slugs(&pages)?;
-        unify_tag_names(&mut issues);
-        let link_tags = tag_index(&issues, |i| &i.links, |l: &Link| &l.tags);
+        let tag_names = tag_names(&issues, &config);
+        let mut link_tags = tag_index(&issues, |i| &i.links, |l: &Link| &l.tags);
         let outages = outages_newest_first(&issues);
-        let outage_tags = outage_tag_index(&issues, &outages);
+        let mut outage_tags = outage_tag_index(&issues, &outages);
+        for index in link_tags.iter_mut().chain(&mut outage_tags) {
+            if let Some(name) = tag_names.get(&index.tag.slug) {
+                index.tag.name.clone_from(name);
+            }
+        }
         let services = service_index(&issues, &outages);
         let years = years(&issues);
         Ok(Site {
             config,
+            tag_names,
             issues,
             pages,
             link_tags,
@@ -84,6 +92,13 @@ impl Site {
             outages,
             years,
         })
+    }
+
+    /// How a tag is shown: the vocabulary's name, or the newest spelling of its slug.
+    pub fn tag_name<'a>(&'a self, tag: &'a Tag) -> &'a str {
+        self.tag_names
+            .get(&tag.slug)
+            .map_or(&tag.name, String::as_str)
     }
 
     /// The link an [`ItemRef`] from a link index points at.
@@ -136,39 +151,28 @@ fn check_page_slugs(pages: &[Page]) -> Result<()> {
 }
 
 /// Tags are one tag per slug; without a vocabulary, the newest spelling names it everywhere.
-fn unify_tag_names(issues: &mut [Arc<Issue>]) {
-    fn tags(issue: &Issue) -> impl Iterator<Item = &Tag> {
-        issue
-            .links
-            .iter()
-            .flat_map(|l| &l.tags)
-            .chain(issue.outages.iter().flat_map(|o| &o.tags))
+/// The display name of every tag: the vocabulary's, or else the newest spelling in the archive.
+///
+/// Issues keep the spelling their author wrote; views ask [`Site::tag_name`]. (Renaming
+/// inside the issues would copy every issue that serve's cache shares on every rebuild.)
+fn tag_names(issues: &[Arc<Issue>], config: &Config) -> HashMap<String, String> {
+    if let Some(vocab) = &config.tags {
+        return vocab.iter().map(|(s, n)| (s.clone(), n.clone())).collect();
     }
     let mut names: HashMap<&str, &str> = HashMap::new();
-    for tag in issues.iter().flat_map(|i| tags(i)) {
+    let tags = issues.iter().flat_map(|i| {
+        i.links
+            .iter()
+            .flat_map(|l| &l.tags)
+            .chain(i.outages.iter().flat_map(|o| &o.tags))
+    });
+    for tag in tags {
         names.entry(&tag.slug).or_insert(&tag.name);
     }
-    let names: HashMap<String, String> = names
+    names
         .into_iter()
         .map(|(s, n)| (s.to_string(), n.to_string()))
-        .collect();
-    for issue in issues.iter_mut() {
-        // Copy an issue (shared with serve's cache) only if one of its tags is renamed.
-        if !tags(issue).any(|t| names.get(&t.slug).is_some_and(|n| *n != t.name)) {
-            continue;
-        }
-        let issue = Arc::make_mut(issue);
-        let tags = issue
-            .links
-            .iter_mut()
-            .flat_map(|l| &mut l.tags)
-            .chain(issue.outages.iter_mut().flat_map(|o| &mut o.tags));
-        for tag in tags {
-            if let Some(name) = names.get(&tag.slug) {
-                tag.name.clone_from(name);
-            }
-        }
-    }
+        .collect()
 }
 
 fn tag_index<T>(

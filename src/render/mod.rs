@@ -151,51 +151,86 @@ pub fn render(
         templates,
         base: &base,
     };
-    let shared = site.issues.len().min(site.config.feed_limit.max(1));
-    let contents = (0..shared)
-        .into_par_iter()
-        .map(|i| bodies.render(i))
-        .collect::<Vec<_>>();
-    let contents = all_or_every_error(contents)?;
+    // The latest issues' bodies, for the home page and the feeds: rendered once, when needed.
+    let shared = std::sync::OnceLock::new();
+    let contents = || -> Result<&[String]> {
+        let n = site.issues.len().min(site.config.feed_limit.max(1));
+        match shared.get_or_init(|| {
+            all_or_every_error((0..n).into_par_iter().map(|i| bodies.render(i)).collect())
+        }) {
+            Ok(v) => Ok(v.as_slice()),
+            Err(Error::Template { context, message }) => Err(Error::Template {
+                context: context.clone(),
+                message: message.clone(),
+            }),
+            Err(e) => Err(Error::Output(e.to_string())),
+        }
+    };
+    let reuse = |path: &str, key: Option<u64>| matches!((known, key), (Some(k), Some(key)) if k.get(path) == Some(&key));
 
-    let pages = pages::all(site)
-        .into_par_iter()
-        .map(|page| {
-            let key = known.map(|_| page.key(site, global, counts));
-            let path = file_of(&page.path(site));
-            if let (Some(known), Some(key)) = (known, key)
-                && known.get(&path) == Some(&key)
-            {
-                return Ok(Rendered {
-                    path,
-                    key: Some(key),
-                    reused: true,
-                });
-            }
-            let body = match page {
-                pages::Page::Issue(i) if i >= contents.len() => Some(bodies.render(i)?),
-                _ => None,
-            };
-            let job = page.job(&views, &contents, body.as_deref());
-            put(sink, render_page(site, templates, &base, job)?)?;
-            Ok(Rendered {
+    let pages = pages::all(site).into_par_iter().map(|page| {
+        let key = known.map(|_| page.key(site, global, counts));
+        let path = file_of(&page.path(site));
+        if reuse(&path, key) {
+            return Ok(vec![Rendered {
                 path,
                 key,
-                reused: false,
+                reused: true,
+            }]);
+        }
+        let body = match page {
+            pages::Page::Issue(i) => Some(bodies.render(i)?),
+            _ => None,
+        };
+        let latest = match page {
+            pages::Page::Home => contents()?,
+            _ => &[],
+        };
+        let job = page.job(&views, latest, body.as_deref());
+        put(sink, render_page(site, templates, &base, job)?)?;
+        Ok(vec![Rendered {
+            path,
+            key,
+            reused: false,
+        }])
+    });
+    let feeds = feeds::all(site).into_par_iter().map(|feed| {
+        let key = known.map(|_| feed.key(site, global));
+        let paths = feed.paths(site);
+        if paths.iter().all(|p| reuse(p, key)) {
+            return Ok(paths
+                .into_iter()
+                .map(|path| Rendered {
+                    path,
+                    key,
+                    reused: true,
+                })
+                .collect());
+        }
+        let outputs = feed.render(site, contents)?;
+        outputs
+            .into_iter()
+            .map(|o| {
+                Ok(Rendered {
+                    path: put(sink, o)?,
+                    key,
+                    reused: false,
+                })
             })
-        })
-        .collect::<Vec<_>>();
-    let mut rendered = all_or_every_error(pages)?;
+            .collect()
+    });
+    let rendered = pages.chain(feeds).collect::<Vec<Result<Vec<Rendered>>>>();
+    let mut rendered: Vec<Rendered> = all_or_every_error(rendered)?
+        .into_iter()
+        .flatten()
+        .collect();
     let mut paths: Vec<String> = rendered.iter().map(|r| r.path.clone()).collect();
     let robots_ctx = with(&base, "sitemap_url", &site.config.permalink("sitemap.xml"));
     let robots = Output::new(
         "robots.txt",
         templates.render("robots.txt", &robots_ctx, "robots.txt")?,
     );
-    let generated = [sitemap(site, &views, templates, &base)?, robots]
-        .into_iter()
-        .chain(feeds::render(site, &contents)?);
-    for output in generated {
+    for output in [sitemap(site, &views, templates, &base)?, robots] {
         paths.push(put(sink, output)?);
     }
     check_statics(&paths, statics)?;

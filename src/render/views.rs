@@ -316,7 +316,7 @@ impl<'a> Views<'a> {
     fn tag_link(&self, t: &'a Tag, path: String) -> TagLink<'a> {
         TagLink {
             slug: &t.slug,
-            name: &t.name,
+            name: self.site.tag_name(t),
             url: self.config.href(&path),
         }
     }

@@ -142,6 +142,8 @@ fn is_source(path: &Path, root: &Path) -> bool {
     let mut parts = rel.components();
     match parts.next().and_then(|c| c.as_os_str().to_str()) {
         Some("config.toml") => parts.next().is_none(),
+        // Under content/ only Markdown is read: an editor's temporary file is not an edit.
+        Some("content") => path.extension().is_some_and(|e| e == "md"),
         Some(first) => SOURCES.contains(&first),
         None => false,
     }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The editing loop's latency: `sitrep serve` on an N-issue synthetic corpus, one issue
+# edited EDITS times, and the rebuild time serve itself logs after each debounced event
+# ("Rebuilt in X ms": from the event to the new site being served from memory).
+#
+#   bench/serve_edit.sh [N]      # default N=1000, EDITS=20
+#
+# Prints each rebuild line, then the median and max. Target (issue 5): ≤ 50 ms at N=1000.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-1000}
+EDITS=${EDITS:-20}
+SEED=${SEED:-42}
+WORK=$(realpath -m "${WORK:-/tmp/sitrep-serve-bench}")
+PORT=${PORT:-18999}
+
+cargo build --release --quiet --bin sitrep --example gen_corpus
+TARGET=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+rm -rf "$WORK" && mkdir -p "$WORK"
+"$TARGET/release/examples/gen_corpus" --issues "$N" --out "$WORK/site" --seed "$SEED" >/dev/null
+issue="$WORK/site/content/issues/$((N / 2)).md"
+
+"$TARGET/release/sitrep" serve --root "$WORK/site" --port "$PORT" >"$WORK/serve.log" 2>&1 &
+pid=$!
+trap 'kill -INT $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q "^Serving" "$WORK/serve.log" && break; sleep 0.1; done
+grep -q "^Serving" "$WORK/serve.log" || { cat "$WORK/serve.log"; exit 1; }
+
+for i in $(seq "$EDITS"); do
+  sed -i "0,/^title = .*/s//title = \"Edited title number $i\"/" "$issue"
+  served=""
+  for _ in $(seq 100); do
+    if curl -sf "http://127.0.0.1:$PORT/issues/$((N / 2))/" | grep -q "Edited title number $i"; then
+      served=yes && break
+    fi
+    sleep 0.05
+  done
+  [ -n "$served" ] || { echo "edit $i not served"; cat "$WORK/serve.log"; exit 1; }
+  sleep 0.3
+done
+
+grep "^Rebuilt" "$WORK/serve.log"
+grep -o "^Rebuilt in [0-9]*" "$WORK/serve.log" | awk '{print $3}' | sort -n | awk -v n="$N" '
+  { t[NR] = $1 } END {
+    m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+    printf "serve, N=%d: %d edits, median rebuild %s ms, max %s ms\n", n, NR, m, t[NR] }'
