@@ -27,10 +27,7 @@ fn hint_for(message: &str) -> Option<String> {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (unknown, expected) = rest.split_once('`')?;
         let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        return Some(match closest(unknown, &known) {
-            Some(k) => format!("did you mean `{k}`? known keys here: {}", known.join(", ")),
-            None => format!("known keys here: {}", known.join(", ")),
-        });
+        return Some(unknown_key_hint(unknown, &known));
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.split('`').next()?;
@@ -70,6 +67,25 @@ fn hint_for(message: &str) -> Option<String> {
         );
     }
     None
+}
+
+/// A diagnostic for the unknown key `key` at byte `offset` of `text`, where `known` are allowed.
+pub fn unknown_key(
+    path: &Path,
+    text: &str,
+    offset: usize,
+    key: &str,
+    known: &[&str],
+) -> Diagnostic {
+    Diagnostic::at(path, text, offset, format!("unknown key `{key}`"))
+        .with_hint(unknown_key_hint(key, known))
+}
+
+fn unknown_key_hint(key: &str, known: &[&str]) -> String {
+    match closest(key, known) {
+        Some(k) => format!("did you mean `{k}`? known keys here: {}", known.join(", ")),
+        None => format!("known keys here: {}", known.join(", ")),
+    }
 }
 
 /// The candidate closest to `word` by edit distance, if it is a plausible typo.

@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::{markdown, slugs, toml_diag};
 
-use super::frontmatter;
+use super::{frontmatter, keys};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -173,8 +173,21 @@ struct Checker<'a> {
 /// Parses and validates the issue file `path` whose contents are `text`.
 pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Issue, Vec<Diagnostic>> {
     let split = frontmatter::split(path, text).map_err(|d| vec![d])?;
-    let raw: RawIssue = toml::from_str(split.front)
-        .map_err(|e| vec![toml_diag::diagnostic(path, text, split.front_offset, &e)])?;
+    let at_toml_error =
+        |e: toml::de::Error| toml_diag::diagnostic(path, text, split.front_offset, &e);
+    let mut table = toml::de::DeTable::parse(split.front).map_err(|e| vec![at_toml_error(e)])?;
+    // Every unknown key is reported, then the rest is still deserialized and checked.
+    let mut problems: Vec<Diagnostic> = keys::strip_issue(table.get_mut())
+        .into_iter()
+        .map(|u| toml_diag::unknown_key(path, text, split.front_offset + u.offset, &u.key, u.known))
+        .collect();
+    let raw = match RawIssue::deserialize(toml::de::Deserializer::from(table)) {
+        Ok(raw) => raw,
+        Err(e) => {
+            problems.push(at_toml_error(e));
+            return Err(problems);
+        }
+    };
     let mut check = Checker {
         path,
         text,
@@ -182,7 +195,7 @@ pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Issue, Vec<Diag
         config,
         number: 0,
         newlines: text.match_indices('\n').map(|(i, _)| i).collect(),
-        problems: Vec::new(),
+        problems,
     };
     let issue = check.issue(raw, split.body);
     if check.problems.is_empty() {

@@ -5,6 +5,7 @@
 
 mod frontmatter;
 mod issue;
+mod keys;
 mod page;
 
 use std::collections::HashMap;
