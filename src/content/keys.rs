@@ -79,10 +79,11 @@ fn strip(table: &mut DeTable<'_>, known: &'static [&'static str]) -> Vec<Unknown
     for (key, value) in std::mem::take(table) {
         if is_known(&key) {
             fixed.insert(key, value);
-        } else if let Some(meant) = crate::toml_diag::closest(key.get_ref(), known) {
-            if !present.iter().any(|p| p == meant) && !fixed.contains_key(meant) {
-                fixed.insert(Spanned::new(key.span(), meant.into()), value);
-            }
+        } else if let Some(meant) = crate::toml_diag::closest(key.get_ref(), known)
+            && !present.iter().any(|p| p == meant)
+            && !fixed.contains_key(meant)
+        {
+            fixed.insert(Spanned::new(key.span(), meant.into()), value);
         }
     }
     *table = fixed;
