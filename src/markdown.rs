@@ -15,9 +15,25 @@ use syntect::util::LinesWithEndings;
 /// Class prefix for highlighted tokens; the theme's `syntax.css` uses the same.
 pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
+/// How much backtracking one regex search may do before it counts as "no match".
+///
+/// Some bundled grammars (Makefile's rule lookahead) backtrack catastrophically on
+/// ordinary-looking lines: `(a: (aaaa…` took 22 s for one line. Oniguruma's default
+/// search budget is unlimited; with this one such a line is highlighted less, quickly,
+/// while real code never comes near it (the example site highlights identically).
+const REGEX_SEARCH_BUDGET: std::ffi::c_ulong = 200_000;
+
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+    SET.get_or_init(|| {
+        // SAFETY: these only set two process-wide integers that Oniguruma reads when a
+        // search starts; it runs once, before this process highlights anything.
+        unsafe {
+            onig_sys::onig_set_retry_limit_in_search(REGEX_SEARCH_BUDGET);
+            onig_sys::onig_set_retry_limit_in_match(REGEX_SEARCH_BUDGET);
+        }
+        SyntaxSet::load_defaults_newlines()
+    })
 }
 
 fn options() -> Options {
@@ -296,6 +312,19 @@ mod tests {
         assert!(html.contains("href=\"#i4-intro-fn-n\">1</a>"), "{html}");
         assert!(html.contains("href=\"#i4-intro-fn-m\">2</a>"), "{html}");
         assert!(html.contains("id=\"i4-intro-fn-n\""), "{html}");
+    }
+
+    /// Regression (fuzzing, fuzz/regressions/markdown/hang-makefile-rule-lookahead.bin): a
+    /// Makefile line that made Oniguruma backtrack for 22 s. The block must still render.
+    #[test]
+    fn pathological_makefile_line_still_renders() {
+        let md = format!("```make\n(a: ({}\n```\n", "a".repeat(4000));
+        let html = to_html(&md);
+        assert!(
+            html.contains("data-lang=\"make\"") && html.contains(&"a".repeat(4000)),
+            "{}",
+            &html[..200]
+        );
     }
 
     #[test]

@@ -490,7 +490,11 @@ pub fn to_date(dt: &toml::value::Datetime) -> Result<(civil::Date, Timestamp), S
 
 /// Hands out anchor ids that are unique within one issue page.
 #[derive(Default)]
-struct Anchors(std::collections::HashSet<String>);
+struct Anchors {
+    taken: std::collections::HashSet<String>,
+    /// The next suffix to try for each base, so many equal titles stay linear.
+    next: std::collections::HashMap<String, usize>,
+}
 
 impl Anchors {
     /// `prefix-slug-of-text`, with `-2`, `-3`… on collisions. Stable while the text is.
@@ -503,10 +507,10 @@ impl Anchors {
             None => prefix.to_string(),
         };
         let mut id = base.clone();
-        let mut n = 2;
-        while !self.0.insert(id.clone()) {
+        let n = self.next.entry(base.clone()).or_insert(2);
+        while !self.taken.insert(id.clone()) {
             id = format!("{base}-{n}");
-            n += 1;
+            *n += 1;
         }
         id
     }
