@@ -116,6 +116,32 @@ impl Config {
         Config::from_raw(raw, opts, &path, &text).map_err(Error::Content)
     }
 
+    /// Settings to keep checking content with when `config.toml` itself has problems,
+    /// so one run reports those and the content's together.
+    pub fn fallback(opts: &BuildOptions) -> Config {
+        let raw = RawConfig {
+            title: String::new(),
+            base_url: toml::Spanned::new(0..0, "https://example.org/".into()),
+            description: None,
+            author: None,
+            language: None,
+            theme: None,
+            issue_title: None,
+            feed_limit: None,
+            tags: None,
+            check: None,
+            publish_day: None,
+            issue_path: None,
+            safe_html: None,
+            paginate: None,
+        };
+        let opts = BuildOptions {
+            base_url: None,
+            ..opts.clone()
+        };
+        Config::from_raw(raw, &opts, Path::new("config.toml"), "").unwrap_or_default()
+    }
+
     fn from_raw(
         raw: RawConfig,
         opts: &BuildOptions,

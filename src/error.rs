@@ -133,6 +133,9 @@ pub enum Error {
     /// The output folder is not safe to write into.
     #[error("{0}")]
     Output(String),
+    /// Several of the above, found in one run (content problems and template errors).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n\n"))]
+    Many(Vec<Error>),
 }
 
 struct Diagnostics<'a>(&'a [Diagnostic]);

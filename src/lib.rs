@@ -38,10 +38,28 @@ pub fn load(opts: &BuildOptions) -> Result<Site> {
 }
 
 /// Like [`load`], re-parsing only the content files that changed since `cache` was filled.
+///
+/// Problems are reported together: with a broken `config.toml` the content is still
+/// checked (against default settings), and with broken content the templates are still
+/// compiled, so one run shows every problem it can find.
 pub fn load_with(opts: &BuildOptions, cache: &mut content::Cache) -> Result<Site> {
-    let config = Config::load(opts)?;
-    let content = content::load_with(&config, cache)?;
-    Site::new(config, content)
+    let has_config = opts.root.join("config.toml").is_file();
+    let (config, mut problems) = match Config::load(opts) {
+        Ok(config) => (config, Vec::new()),
+        Err(Error::Content(found)) if has_config => (Config::fallback(opts), found),
+        Err(e) => return Err(e),
+    };
+    match content::load_with(&config, cache) {
+        Ok(content) if problems.is_empty() => return Site::new(config, content),
+        Ok(_) => {}
+        Err(Error::Content(found)) => problems.extend(found),
+        Err(e) => return Err(e),
+    }
+    let templates = theme::load(&config).and_then(|files| render::Templates::compile(&files));
+    match templates {
+        Ok(_) => Err(Error::Content(problems)),
+        Err(e) => Err(Error::Many(vec![Error::Content(problems), e])),
+    }
 }
 
 /// Renders every output file of `site` in memory, sorted by path.

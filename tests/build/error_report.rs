@@ -964,7 +964,6 @@ fn a_file_with_two_independent_problems_reports_both() {
 }
 
 #[test]
-#[ignore = "BUG: any config.toml problem stops the run before content is read, hiding content problems"]
 fn a_config_problem_does_not_hide_content_problems() {
     let config = format!("{CONFIG}feed_limt = 5\n");
     let site = SiteTest::inline(&[("config.toml", &config), (ISSUE, ONE)]);
@@ -978,7 +977,6 @@ fn a_config_problem_does_not_hide_content_problems() {
 }
 
 #[test]
-#[ignore = "BUG: content problems stop the run before templates compile; template errors are not Diagnostics"]
 fn content_and_template_problems_are_reported_together() {
     let site = SiteTest::inline(&[
         ("config.toml", CONFIG),
