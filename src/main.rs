@@ -140,8 +140,8 @@ fn run(command: Command) -> Result<ExitCode, sitrep::Error> {
             };
             let (site, report) = sitrep::build(&opts, &output, force)?;
             println!(
-                "Built {} issues into {} in {} ms: {} files written, {} unchanged, {} removed",
-                site.issues.len(),
+                "Built {} into {} in {} ms: {} files written, {} unchanged, {} removed",
+                count(site.issues.len(), "issue"),
                 output.display(),
                 start.elapsed().as_millis(),
                 report.written,
@@ -191,6 +191,11 @@ fn run(command: Command) -> Result<ExitCode, sitrep::Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// "1 issue", "5 issues".
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 fn today() -> jiff::civil::Date {
     jiff::Zoned::now().date()
 }
@@ -205,8 +210,8 @@ fn check(opts: BuildOptions, deny_warnings: bool) -> Result<ExitCode, sitrep::Er
     }
     let n = warnings.len();
     println!(
-        "{} issues, {} files would be written: no errors, {n} warning{}",
-        site.issues.len(),
+        "{}, {} files would be written: no errors, {n} warning{}",
+        count(site.issues.len(), "issue"),
         outputs.len(),
         if n == 1 { "" } else { "s" }
     );
