@@ -230,7 +230,7 @@ pub fn render(
         "robots.txt",
         templates.render("robots.txt", &robots_ctx, "robots.txt")?,
     );
-    for output in [sitemap(site, &views, templates, &base)?, robots] {
+    for output in [sitemap(site, templates, &base)?, robots] {
         paths.push(put(sink, output)?);
     }
     check_statics(&paths, statics)?;
@@ -428,55 +428,19 @@ struct SitemapUrl {
     lastmod: Option<String>,
 }
 
-/// `sitemap.xml`: every HTML page but the 404, with issue dates as `lastmod`.
-fn sitemap(site: &Site, views: &Views, templates: &Templates, base: &Context) -> Result<Output> {
-    let c = &site.config;
-    let latest = site.issues.first().map(|i| i.date.to_string());
-    let mut urls = vec![SitemapUrl {
-        loc: c.permalink(""),
-        lastmod: latest.clone(),
-    }];
-    let listed = [
-        "issues/",
-        "outages/",
-        "outages/tags/",
-        "outages/services/",
-        "tags/",
-    ];
-    urls.extend(listed.iter().map(|p| SitemapUrl {
-        loc: c.permalink(p),
-        lastmod: latest.clone(),
-    }));
-    for issue in &site.issues {
-        urls.push(SitemapUrl {
-            loc: views.summary(issue).permalink,
-            lastmod: Some(issue.date.to_string()),
-        });
-    }
-    let newest = |items: &[crate::site::ItemRef]| {
-        // Issues are newest first, so the lowest issue index is the newest issue listed.
-        items
-            .iter()
-            .map(|r| r.issue)
-            .min()
-            .map(|i| site.issues[i].date.to_string())
-    };
-    urls.extend(site.outage_tags.iter().map(|t| SitemapUrl {
-        loc: c.permalink(&paths::outage_tag(&t.tag.slug)),
-        lastmod: newest(&t.items),
-    }));
-    urls.extend(site.services.iter().map(|s| SitemapUrl {
-        loc: c.permalink(&paths::service(&s.slug)),
-        lastmod: newest(&s.outages),
-    }));
-    urls.extend(site.link_tags.iter().map(|t| SitemapUrl {
-        loc: c.permalink(&paths::link_tag(&t.tag.slug)),
-        lastmod: newest(&t.items),
-    }));
-    urls.extend(site.pages.iter().map(|p| SitemapUrl {
-        loc: c.permalink(&paths::page(&p.slug)),
-        lastmod: None,
-    }));
+/// `sitemap.xml`: every HTML page but the 404 (the same list that is rendered), with
+/// the date of the newest issue each shows as `lastmod`.
+fn sitemap(site: &Site, templates: &Templates, base: &Context) -> Result<Output> {
+    let urls: Vec<SitemapUrl> = pages::all(site)
+        .into_iter()
+        .filter(|p| *p != pages::Page::NotFound)
+        .map(|page| SitemapUrl {
+            loc: site.config.permalink(&page.path(site)),
+            lastmod: page
+                .newest_issue(site)
+                .map(|i| site.issues[i].date.to_string()),
+        })
+        .collect();
     Ok(Output::new(
         "sitemap.xml",
         templates.render("sitemap.xml", &with(base, "urls", &urls), "sitemap.xml")?,

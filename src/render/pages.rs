@@ -100,6 +100,20 @@ impl Page {
         }
     }
 
+    /// The newest issue this page shows (an index into `site.issues`), for `lastmod`.
+    pub fn newest_issue(self, site: &Site) -> Option<usize> {
+        // Issues are newest first, so the lowest issue index is the newest one listed.
+        let newest = |items: &[ItemRef]| items.iter().map(|r| r.issue).min();
+        match self {
+            Page::Issue(i) => Some(i),
+            Page::OutageTag { tag, .. } => newest(&site.outage_tags[tag].items),
+            Page::Service { service, .. } => newest(&site.services[service].outages),
+            Page::LinkTag { tag, .. } => newest(&site.link_tags[tag].items),
+            Page::Standalone(_) | Page::NotFound => None,
+            _ => (!site.issues.is_empty()).then_some(0),
+        }
+    }
+
     /// A fingerprint of everything this page shows beyond `global` (templates, config,
     /// navigation, tag names): equal keys mean equal output, so `serve` can skip it.
     /// `counts` is [`counts_key`] of the site, computed once for all pages.
@@ -320,7 +334,7 @@ impl Page {
                 job(
                     "tag.html",
                     "tag",
-                    numbered(&format!("Links tagged {}", t.tag.name), n),
+                    numbered(&format!("Articles tagged {}", t.tag.name), n),
                     description,
                     ctx,
                 )
