@@ -141,37 +141,73 @@ pub fn render(
     sink: &dyn Sink,
     known: Option<&Known>,
 ) -> Result<Vec<Rendered>> {
-    let global = global_key(site, templates);
-    let counts = pages::counts_key(site);
     let views = Views::new(site);
     let mut base = Context::new();
     base.insert("site", &views.site());
-    let bodies = Bodies {
-        views: &views,
+    let run = Run {
+        site,
         templates,
+        views: &views,
         base: &base,
+        sink,
+        known,
+        global: global_key(site, templates),
+        counts: pages::counts_key(site),
+        latest: std::sync::OnceLock::new(),
     };
-    // The latest issues' bodies, for the home page and the feeds: rendered once, when needed.
-    let shared = std::sync::OnceLock::new();
-    let contents = || -> Result<&[String]> {
-        let n = site.issues.len().min(site.config.feed_limit.max(1));
-        match shared.get_or_init(|| {
-            all_or_every_error((0..n).into_par_iter().map(|i| bodies.render(i)).collect())
-        }) {
-            Ok(v) => Ok(v.as_slice()),
-            Err(Error::Template { context, message }) => Err(Error::Template {
-                context: context.clone(),
-                message: message.clone(),
-            }),
-            Err(e) => Err(Error::Output(e.to_string())),
-        }
-    };
-    let reuse = |path: &str, key: Option<u64>| matches!((known, key), (Some(k), Some(key)) if k.get(path) == Some(&key));
+    let pages = pages::all(site).into_par_iter().map(|page| run.page(page));
+    let feeds = feeds::all(site).into_par_iter().map(|feed| run.feed(feed));
+    let rendered = pages.chain(feeds).collect::<Vec<_>>();
+    let mut rendered: Vec<Rendered> = all_or_every_error(rendered)?
+        .into_iter()
+        .flatten()
+        .collect();
 
-    let pages = pages::all(site).into_par_iter().map(|page| {
-        let key = known.map(|_| page.key(site, global, counts));
-        let path = file_of(&page.path(site));
-        if reuse(&path, key) {
+    let mut paths: Vec<String> = rendered.iter().map(|r| r.path.clone()).collect();
+    let robots_ctx = with(&base, "sitemap_url", &site.config.permalink("sitemap.xml"));
+    let robots = Output::new(
+        "robots.txt",
+        templates.render("robots.txt", &robots_ctx, "robots.txt")?,
+    );
+    paths.push(put(sink, sitemap(site, templates, &base)?)?);
+    paths.push(put(sink, robots)?);
+    check_statics(&paths, statics)?;
+    for (path, src) in statics {
+        paths.push(put(sink, Output::new(path, src.bytes.clone()))?);
+    }
+    let extra = paths.split_off(rendered.len());
+    rendered.extend(extra.into_iter().map(|path| Rendered {
+        path,
+        key: None,
+        reused: false,
+    }));
+    Ok(rendered)
+}
+
+/// One render of a site: what every page and feed needs.
+struct Run<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+    views: &'a Views<'a>,
+    base: &'a Context,
+    sink: &'a dyn Sink,
+    known: Option<&'a Known>,
+    /// Hash of what every page depends on (see [`global_key`]).
+    global: u64,
+    /// Hash of the tag and service lists (see [`pages::counts_key`]).
+    counts: u64,
+    /// The latest issues' bodies, for the home page and the feeds: rendered once, when needed.
+    latest: std::sync::OnceLock<Result<Vec<String>>>,
+}
+
+impl Run<'_> {
+    /// Renders one page into the sink, unless the caller's copy is current.
+    fn page(&self, page: pages::Page) -> Result<Vec<Rendered>> {
+        let key = self
+            .known
+            .map(|_| page.key(self.site, self.global, self.counts));
+        let path = file_of(&page.path(self.site));
+        if self.is_known(&path, key) {
             return Ok(vec![Rendered {
                 path,
                 key,
@@ -179,25 +215,31 @@ pub fn render(
             }]);
         }
         let body = match page {
-            pages::Page::Issue(i) => Some(bodies.render(i)?),
+            pages::Page::Issue(i) => Some(self.body(i)?),
             _ => None,
         };
-        let latest = match page {
-            pages::Page::Home => contents()?,
-            _ => &[],
+        let latest = if page == pages::Page::Home {
+            self.latest()?
+        } else {
+            &[]
         };
-        let job = page.job(&views, latest, body.as_deref());
-        put(sink, render_page(site, templates, &base, job)?)?;
+        let job = page.job(self.views, latest, body.as_deref());
+        put(
+            self.sink,
+            render_page(self.site, self.templates, self.base, job)?,
+        )?;
         Ok(vec![Rendered {
             path,
             key,
             reused: false,
         }])
-    });
-    let feeds = feeds::all(site).into_par_iter().map(|feed| {
-        let key = known.map(|_| feed.key(site, global));
-        let paths = feed.paths(site);
-        if paths.iter().all(|p| reuse(p, key)) {
+    }
+
+    /// Renders one feed (one or more files) into the sink, unless the caller's copies are current.
+    fn feed(&self, feed: feeds::Feed) -> Result<Vec<Rendered>> {
+        let key = self.known.map(|_| feed.key(self.site, self.global));
+        let paths = feed.paths(self.site);
+        if paths.iter().all(|p| self.is_known(p, key)) {
             return Ok(paths
                 .into_iter()
                 .map(|path| Rendered {
@@ -207,43 +249,52 @@ pub fn render(
                 })
                 .collect());
         }
-        let outputs = feed.render(site, contents)?;
+        let outputs = feed.render(self.site, || self.latest())?;
         outputs
             .into_iter()
             .map(|o| {
                 Ok(Rendered {
-                    path: put(sink, o)?,
+                    path: put(self.sink, o)?,
                     key,
                     reused: false,
                 })
             })
             .collect()
-    });
-    let rendered = pages.chain(feeds).collect::<Vec<Result<Vec<Rendered>>>>();
-    let mut rendered: Vec<Rendered> = all_or_every_error(rendered)?
-        .into_iter()
-        .flatten()
-        .collect();
-    let mut paths: Vec<String> = rendered.iter().map(|r| r.path.clone()).collect();
-    let robots_ctx = with(&base, "sitemap_url", &site.config.permalink("sitemap.xml"));
-    let robots = Output::new(
-        "robots.txt",
-        templates.render("robots.txt", &robots_ctx, "robots.txt")?,
-    );
-    for output in [sitemap(site, templates, &base)?, robots] {
-        paths.push(put(sink, output)?);
     }
-    check_statics(&paths, statics)?;
-    for (path, src) in statics {
-        paths.push(put(sink, Output::new(path, src.bytes.clone()))?);
+
+    fn is_known(&self, path: &str, key: Option<u64>) -> bool {
+        matches!((self.known, key), (Some(known), Some(key)) if known.get(path) == Some(&key))
     }
-    let pages = rendered.len();
-    rendered.extend(paths.drain(pages..).map(|path| Rendered {
-        path,
-        key: None,
-        reused: false,
-    }));
-    Ok(rendered)
+
+    /// Issue `i`'s body (`issue_content.html`).
+    fn body(&self, i: usize) -> Result<String> {
+        let issue = &self.site.issues[i];
+        let mut ctx = self.base.clone();
+        ctx.insert("issue", &self.views.issue(issue));
+        self.templates
+            .render("issue_content.html", &ctx, &paths::issue(issue.number))
+    }
+
+    /// The bodies of the latest `feed_limit` issues.
+    fn latest(&self) -> Result<&[String]> {
+        let n = self
+            .site
+            .issues
+            .len()
+            .min(self.site.config.feed_limit.max(1));
+        let bodies = self.latest.get_or_init(|| {
+            all_or_every_error((0..n).into_par_iter().map(|i| self.body(i)).collect())
+        });
+        match bodies {
+            Ok(v) => Ok(v),
+            // Every caller gets the error; it is reported once (see `all_or_every_error`).
+            Err(Error::Template { context, message }) => Err(Error::Template {
+                context: context.clone(),
+                message: message.clone(),
+            }),
+            Err(e) => Err(Error::Output(e.to_string())),
+        }
+    }
 }
 
 /// Output path → key of pages a caller holds from an earlier render (see [`render`]).
@@ -290,23 +341,6 @@ fn put(sink: &dyn Sink, output: Output) -> Result<String> {
     let path = output.path.clone();
     sink.put(output)?;
     Ok(path)
-}
-
-/// Renders issue bodies (`issue_content.html`) on demand.
-struct Bodies<'a> {
-    views: &'a Views<'a>,
-    templates: &'a Templates,
-    base: &'a Context,
-}
-
-impl Bodies<'_> {
-    fn render(&self, i: usize) -> Result<String> {
-        let issue = &self.views.site.issues[i];
-        let mut ctx = self.base.clone();
-        ctx.insert("issue", &self.views.issue(issue));
-        self.templates
-            .render("issue_content.html", &ctx, &paths::issue(issue.number))
-    }
 }
 
 /// A static file must not replace a generated file, or sit where a generated page needs a folder.
