@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::content::{Issue, Tag};
 use crate::error::{Error, Result};
+use crate::markdown::escape_html;
 use crate::output::Output;
 use crate::render::views::paths;
 use crate::site::{Site, TagIndex};
@@ -141,13 +142,16 @@ fn outage_tag_feed(site: &Site, tag: &TagIndex) -> Result<Output> {
             let (issue, outage) = site.outage(r);
             let mut html = outage.commentary_html.clone();
             if let Some(url) = &outage.url {
-                let text = escape(outage.title.as_deref().unwrap_or("Report"));
-                html.push_str(&format!("<p><a href=\"{}\">{text}</a></p>", escape(url)));
+                let text = escape_html(outage.title.as_deref().unwrap_or("Report"));
+                html.push_str(&format!(
+                    "<p><a href=\"{}\">{text}</a></p>",
+                    escape_html(url)
+                ));
             }
             html.push_str(&format!(
                 "<p>Covered in <a href=\"{}\">{}</a>.</p>",
-                escape(&c.permalink(&paths::issue(issue.number))),
-                escape(&issue.title)
+                escape_html(&c.permalink(&paths::issue(issue.number))),
+                escape_html(&issue.title)
             ));
             let title = match &outage.title {
                 Some(t) => format!("{}: {t}", outage.service),
@@ -408,12 +412,6 @@ fn absolutize(html: &str, base_path: &str, base_url: &str) -> String {
         result.push_str(rest);
         out = result;
     }
-    out
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    pulldown_cmark_escape::escape_html(&mut out, text).ok();
     out
 }
 

@@ -193,7 +193,8 @@ fn highlight(lang: &str, code: &str) -> String {
     }
 }
 
-fn escape_html(text: &str) -> String {
+/// `text` escaped for HTML (also used for the HTML inside feed items).
+pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     pulldown_cmark_escape::escape_html(&mut out, text).ok();
     out

@@ -176,11 +176,7 @@ pub fn render(
         paths.push(put(sink, Output::new(path, src.bytes.clone()))?);
     }
     let extra = paths.split_off(rendered.len());
-    rendered.extend(extra.into_iter().map(|path| Rendered {
-        path,
-        key: None,
-        reused: false,
-    }));
+    rendered.extend(extra.into_iter().map(|path| Rendered { path, key: None }));
     Ok(rendered)
 }
 
@@ -208,11 +204,7 @@ impl Run<'_> {
             .map(|_| page.key(self.site, self.global, self.counts));
         let path = file_of(&page.path(self.site));
         if self.is_known(&path, key) {
-            return Ok(vec![Rendered {
-                path,
-                key,
-                reused: true,
-            }]);
+            return Ok(vec![Rendered { path, key }]);
         }
         let body = match page {
             pages::Page::Issue(i) => Some(self.body(i)?),
@@ -228,11 +220,7 @@ impl Run<'_> {
             self.sink,
             render_page(self.site, self.templates, self.base, job)?,
         )?;
-        Ok(vec![Rendered {
-            path,
-            key,
-            reused: false,
-        }])
+        Ok(vec![Rendered { path, key }])
     }
 
     /// Renders one feed (one or more files) into the sink, unless the caller's copies are current.
@@ -242,11 +230,7 @@ impl Run<'_> {
         if paths.iter().all(|p| self.is_known(p, key)) {
             return Ok(paths
                 .into_iter()
-                .map(|path| Rendered {
-                    path,
-                    key,
-                    reused: true,
-                })
+                .map(|path| Rendered { path, key })
                 .collect());
         }
         let outputs = feed.render(self.site, || self.latest())?;
@@ -256,7 +240,6 @@ impl Run<'_> {
                 Ok(Rendered {
                     path: put(self.sink, o)?,
                     key,
-                    reused: false,
                 })
             })
             .collect()
@@ -305,10 +288,9 @@ pub type Known = std::collections::HashMap<String, u64>;
 pub struct Rendered {
     /// Output path.
     pub path: String,
-    /// For pages, rendered with a `known` map: the key it has now.
+    /// For pages and feeds rendered with a `known` map: the key they have now. A keyed
+    /// output that was not sent to the sink is current in the caller's copy.
     pub key: Option<u64>,
-    /// Not rendered: the caller's copy (same key) is current.
-    pub reused: bool,
 }
 
 /// Everything every page depends on: templates, settings, navigation and tag names.
