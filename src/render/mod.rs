@@ -4,6 +4,7 @@
 //! rendered once and reused by the issue page, the home page and the feeds.
 //! Pages are independent, so they render in parallel.
 
+pub mod entries;
 pub mod pages;
 pub mod views;
 
@@ -148,6 +149,7 @@ pub fn render(
         site,
         templates,
         views: &views,
+        entries: entries::Entries::new(&views, templates, &base),
         base: &base,
         sink,
         known,
@@ -155,7 +157,17 @@ pub fn render(
         counts: pages::counts_key(site),
         latest: std::sync::OnceLock::new(),
     };
-    let pages = pages::all(site).into_par_iter().map(|page| run.page(page));
+    // Pages go out roughly newest content first, and in that order (`par_bridge` hands
+    // them to threads one at a time), so the pages sharing an entry render close
+    // together and the entry is dropped soon after it is made.
+    let mut order = pages::all(site);
+    order.sort_by_cached_key(|p| {
+        p.listed(site)
+            .first()
+            .map(|r| r.issue)
+            .or(p.newest_issue(site))
+    });
+    let pages = order.into_iter().par_bridge().map(|page| run.page(page));
     let feeds = feeds::all(site).into_par_iter().map(|feed| run.feed(feed));
     let rendered = pages.chain(feeds).collect::<Vec<_>>();
     let mut rendered: Vec<Rendered> = all_or_every_error(rendered)?
@@ -185,6 +197,8 @@ struct Run<'a> {
     site: &'a Site,
     templates: &'a Templates,
     views: &'a Views<'a>,
+    /// Links and outages as index pages show them, each made once.
+    entries: entries::Entries<'a>,
     base: &'a Context,
     sink: &'a dyn Sink,
     known: Option<&'a Known>,
@@ -215,7 +229,7 @@ impl Run<'_> {
         } else {
             &[]
         };
-        let job = page.job(self.views, latest, body.as_deref());
+        let job = page.job(self.views, &self.entries, latest, body.as_deref())?;
         put(
             self.sink,
             render_page(self.site, self.templates, self.base, job)?,
@@ -265,18 +279,10 @@ impl Run<'_> {
             .issues
             .len()
             .min(self.site.config.feed_limit.max(1));
-        let bodies = self.latest.get_or_init(|| {
+        entries::shared(&self.latest, || {
             all_or_every_error((0..n).into_par_iter().map(|i| self.body(i)).collect())
-        });
-        match bodies {
-            Ok(v) => Ok(v),
-            // Every caller gets the error; it is reported once (see `all_or_every_error`).
-            Err(Error::Template { context, message }) => Err(Error::Template {
-                context: context.clone(),
-                message: message.clone(),
-            }),
-            Err(e) => Err(Error::Output(e.to_string())),
-        }
+        })
+        .map(Vec::as_slice)
     }
 }
 

@@ -7,10 +7,11 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use serde::Serialize;
 use tera::Context;
 
+use super::entries::Entries;
 use super::views::{Views, paths};
+use crate::error::Result;
 use crate::site::{ItemRef, Site};
 
 /// How many issues the home page lists after the latest one.
@@ -49,26 +50,19 @@ pub struct PageJob {
 
 /// Every page of `site`, in a fixed order.
 pub fn all(site: &Site) -> Vec<Page> {
-    let per = site.config.paginate;
-    let chunks = |len: usize| {
-        if per == 0 {
-            1
-        } else {
-            len.div_ceil(per).max(1)
-        }
-    };
+    let chunks = |items: &[ItemRef]| page_of(items, site.config.paginate, 1).0;
     let mut pages = vec![Page::Home, Page::Archive];
     pages.extend((0..site.issues.len()).map(Page::Issue));
-    pages.extend((1..=chunks(site.outages.len())).map(|n| Page::Outages { n }));
+    pages.extend((1..=chunks(&site.outages)).map(|n| Page::Outages { n }));
     pages.extend([Page::OutageTags, Page::Services, Page::Tags]);
     for (tag, t) in site.outage_tags.iter().enumerate() {
-        pages.extend((1..=chunks(t.items.len())).map(|n| Page::OutageTag { tag, n }));
+        pages.extend((1..=chunks(&t.items)).map(|n| Page::OutageTag { tag, n }));
     }
     for (service, s) in site.services.iter().enumerate() {
-        pages.extend((1..=chunks(s.outages.len())).map(|n| Page::Service { service, n }));
+        pages.extend((1..=chunks(&s.outages)).map(|n| Page::Service { service, n }));
     }
     for (tag, t) in site.link_tags.iter().enumerate() {
-        pages.extend((1..=chunks(t.items.len())).map(|n| Page::LinkTag { tag, n }));
+        pages.extend((1..=chunks(&t.items)).map(|n| Page::LinkTag { tag, n }));
     }
     pages.extend((0..site.pages.len()).map(Page::Standalone));
     pages.push(Page::NotFound);
@@ -114,6 +108,18 @@ impl Page {
         }
     }
 
+    /// The index entries this page lists: its share of a paginated index; none for other pages.
+    pub fn listed(self, site: &Site) -> &[ItemRef] {
+        let (items, n) = match self {
+            Page::Outages { n } => (&site.outages, n),
+            Page::OutageTag { tag, n } => (&site.outage_tags[tag].items, n),
+            Page::Service { service, n } => (&site.services[service].outages, n),
+            Page::LinkTag { tag, n } => (&site.link_tags[tag].items, n),
+            _ => return &[],
+        };
+        page_of(items, site.config.paginate, n).1
+    }
+
     /// A fingerprint of everything this page shows beyond `global` (templates, config,
     /// navigation, tag names): equal keys mean equal output, so `serve` can skip it.
     /// `counts` is [`counts_key`] of the site, computed once for all pages.
@@ -122,12 +128,7 @@ impl Page {
         (global, self.path(site)).hash(&mut h);
         let issue = |i: usize, h: &mut DefaultHasher| site.issues[i].source_hash.hash(h);
         let items = |items: &[ItemRef], n: usize, h: &mut DefaultHasher| {
-            let per = site.config.paginate;
-            let chunk = if per == 0 {
-                items
-            } else {
-                items.chunks(per).nth(n - 1).unwrap_or(&[])
-            };
+            let chunk = page_of(items, site.config.paginate, n).1;
             (items.len(), n).hash(h);
             for r in chunk {
                 (site.issues[r.issue].source_hash, r.item).hash(h);
@@ -162,7 +163,13 @@ impl Page {
 
     /// The page's site path, title, template and variables. `contents[i]` is issue `i`'s
     /// rendered body for the first issues; `body` is this issue's when it is not among them.
-    pub fn job(self, views: &Views, contents: &[String], body: Option<&str>) -> PageJob {
+    pub fn job(
+        self,
+        views: &Views,
+        entries: &Entries,
+        contents: &[String],
+        body: Option<&str>,
+    ) -> Result<PageJob> {
         let site = views.site;
         let c = &site.config;
         let mut ctx = Context::new();
@@ -176,7 +183,7 @@ impl Page {
             extra_feed: None,
             ctx,
         };
-        match self {
+        Ok(match self {
             Page::Home => {
                 ctx.insert("latest", &site.issues.first().map(|i| views.issue(i)));
                 ctx.insert("latest_html", contents.first().map_or("", String::as_str));
@@ -237,8 +244,8 @@ impl Page {
                     n,
                     &site.outages,
                     "outages",
-                    |r| views.outage_entry(r),
-                );
+                    |r| entries.outage(r),
+                )?;
                 ctx.insert("tags", &outage_tags(views));
                 ctx.insert("services", &services(views));
                 let description = format!("Every outage covered in {}, newest first.", c.title);
@@ -288,8 +295,8 @@ impl Page {
                 ctx.insert("tag", &views.outage_tag(t));
                 let base = paths::outage_tag(&t.tag.slug);
                 paginate(views, &mut ctx, &base, n, &t.items, "outages", |r| {
-                    views.outage_entry(r)
-                });
+                    entries.outage(r)
+                })?;
                 let title = format!("{} outages", t.tag.name);
                 let feed = (
                     format!("{title} — {}", c.title),
@@ -312,8 +319,8 @@ impl Page {
                 ctx.insert("service", &views.service(s));
                 let base = paths::service(&s.slug);
                 paginate(views, &mut ctx, &base, n, &s.outages, "outages", |r| {
-                    views.outage_entry(r)
-                });
+                    entries.outage(r)
+                })?;
                 let description = format!("Every {} outage covered in {}.", s.name, c.title);
                 job(
                     "service.html",
@@ -328,8 +335,8 @@ impl Page {
                 ctx.insert("tag", &views.link_tag(t));
                 let base = paths::link_tag(&t.tag.slug);
                 paginate(views, &mut ctx, &base, n, &t.items, "links", |r| {
-                    views.link_entry(r)
-                });
+                    entries.link(r)
+                })?;
                 let description = format!("Every link about {} in {}.", t.tag.name, c.title);
                 job(
                     "tag.html",
@@ -361,7 +368,7 @@ impl Page {
                 String::new(),
                 ctx,
             ),
-        }
+        })
     }
 }
 
@@ -382,25 +389,35 @@ pub fn counts_key(site: &Site) -> u64 {
 }
 
 /// Puts page `n` of `items` (as `key`) and a `pagination` into `ctx`.
-fn paginate<'a, T: Serialize>(
-    views: &Views<'a>,
+fn paginate(
+    views: &Views,
     ctx: &mut Context,
     base: &str,
     n: usize,
     items: &[ItemRef],
     key: &'static str,
-    view: impl Fn(ItemRef) -> T,
-) {
-    let per = views.site.config.paginate;
-    let (total, chunk) = match per {
+    entry: impl Fn(ItemRef) -> Result<tera::Value>,
+) -> Result<()> {
+    let (total, chunk) = page_of(items, views.site.config.paginate, n);
+    let entries = chunk
+        .iter()
+        .map(|&r| entry(r))
+        .collect::<Result<Vec<_>>>()?;
+    ctx.insert_value(key, tera::Value::from(entries));
+    ctx.insert("pagination", &views.pagination(base, n, total));
+    Ok(())
+}
+
+/// Page `n` (1-based) of an index of `items`, `per` to a page (0: all on one page):
+/// how many pages there are, and this page's items.
+fn page_of(items: &[ItemRef], per: usize, n: usize) -> (usize, &[ItemRef]) {
+    match per {
         0 => (1, items),
         per => (
             items.len().div_ceil(per).max(1),
             items.chunks(per).nth(n - 1).unwrap_or(&[]),
         ),
-    };
-    ctx.insert(key, &chunk.iter().map(|&r| view(r)).collect::<Vec<_>>());
-    ctx.insert("pagination", &views.pagination(base, n, total));
+    }
 }
 
 fn numbered(title: &str, n: usize) -> String {

@@ -666,3 +666,48 @@ fn optional_link_and_outage_fields_are_shown_only_when_given() {
         "the fixture covers given and missing fields: {seen:?}"
     );
 }
+
+#[test]
+fn index_entry_templates_can_be_overridden_and_list_every_entry_once_per_page() {
+    let site = SiteTest::copy_of("second");
+    site.write(
+        "templates/index_link.html",
+        r#"<p class="my-link" data-issue="{{ link.issue.number }}">{{ link.title }}</p>"#,
+    );
+    site.write(
+        "templates/index_outage.html",
+        r#"<p class="my-outage" data-issue="{{ outage.issue.number }}">{{ outage.service }}</p>"#,
+    );
+    let built = site.build();
+    let published = site.published();
+    let listed = |page: &Page, css: &str| -> Entries {
+        let mut found: Entries = page
+            .all(css)
+            .into_iter()
+            .map(|e| {
+                let issue = e.value().attr("data-issue").unwrap().parse().unwrap();
+                (issue, text(e))
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    // Each link once on each of its tags' pages, each outage once on each of its
+    // tags' pages, all through the site's templates (rendered once, reused).
+    for (tag, expected) in by_tag(&published, "links", "title") {
+        let page = built.page(&format!("tags/{tag}/"));
+        assert_eq!(listed(&page, "p.my-link"), expected, "tags/{tag}/");
+        assert!(page.all("article.link-entry").is_empty(), "tags/{tag}/");
+    }
+    for (tag, expected) in by_tag(&published, "outages", "service") {
+        let page = built.page(&format!("outages/tags/{tag}/"));
+        assert_eq!(
+            listed(&page, "p.my-outage"),
+            expected,
+            "outages/tags/{tag}/"
+        );
+    }
+    let all = built.page("outages/");
+    let count: usize = published.iter().map(|i| i.tables("outages").len()).sum();
+    assert_eq!(listed(&all, "p.my-outage").len(), count);
+}

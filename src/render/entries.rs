@@ -1,0 +1,181 @@
+//! Index entries: each link and outage made ready for index pages once, not once per page.
+//!
+//! A link shows up on the page of every tag it carries, an outage on the all-outages
+//! index, its tags' pages and its service's page. Serializing it into a template value
+//! and rendering its markup again for each of those pages was most of a build's
+//! time, so both happen once, on first use: the value is shared (Tera values are
+//! reference-counted) and its markup, rendered by `index_link.html` or
+//! `index_outage.html`, is the entry's `html` field. Each entry knows how many
+//! pages list it and is dropped after the last, so memory holds the entries of
+//! the pages in progress rather than the whole archive.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+use super::Templates;
+use super::views::{Views, paths};
+use crate::error::{Error, Result};
+use crate::site::{ItemRef, Site};
+
+/// Entries of one render, each made on first use.
+pub struct Entries<'a> {
+    views: &'a Views<'a>,
+    templates: &'a Templates,
+    base: &'a Context,
+    /// `links[issue][link]`
+    links: Vec<Vec<Slot>>,
+    /// `outages[issue][outage]`
+    outages: Vec<Vec<Slot>>,
+}
+
+/// One entry: its value while pages that list it are still to come.
+#[derive(Default)]
+struct Slot {
+    value: Mutex<Option<Value>>,
+    /// Pages still to render that list this entry.
+    uses_left: AtomicUsize,
+}
+
+impl<'a> Entries<'a> {
+    pub fn new(views: &'a Views<'a>, templates: &'a Templates, base: &'a Context) -> Self {
+        let site: &Site = views.site;
+        let slots = |count: fn(&crate::content::Issue) -> usize| -> Vec<Vec<Slot>> {
+            site.issues
+                .iter()
+                .map(|i| (0..count(i)).map(|_| Slot::default()).collect())
+                .collect()
+        };
+        let (links, outages) = (slots(|i| i.links.len()), slots(|i| i.outages.len()));
+        let count = |slots: &[Vec<Slot>], items: &[ItemRef]| {
+            for r in items {
+                slots[r.issue][r.item]
+                    .uses_left
+                    .fetch_add(1, Ordering::Relaxed);
+            }
+        };
+        site.link_tags.iter().for_each(|t| count(&links, &t.items));
+        count(&outages, &site.outages);
+        site.outage_tags
+            .iter()
+            .for_each(|t| count(&outages, &t.items));
+        site.services
+            .iter()
+            .for_each(|s| count(&outages, &s.outages));
+        Entries {
+            views,
+            templates,
+            base,
+            links,
+            outages,
+        }
+    }
+
+    /// The link `r` points at, as a `LinkEntry` with `html`.
+    pub fn link(&self, r: ItemRef) -> Result<Value> {
+        take(&self.links[r.issue][r.item], || {
+            self.make(self.views.link_entry(r), "link", "index_link.html", r)
+        })
+    }
+
+    /// The outage `r` points at, as an `OutageEntry` with `html`.
+    pub fn outage(&self, r: ItemRef) -> Result<Value> {
+        take(&self.outages[r.issue][r.item], || {
+            self.make(self.views.outage_entry(r), "outage", "index_outage.html", r)
+        })
+    }
+
+    fn make<T: Serialize>(
+        &self,
+        entry: T,
+        key: &'static str,
+        template: &str,
+        r: ItemRef,
+    ) -> Result<Value> {
+        let value = Value::try_from_serializable(&entry).map_err(|e| Error::Template {
+            context: "preparing template data".into(),
+            message: e.to_string(),
+        })?;
+        let mut ctx = self.base.clone();
+        ctx.insert_value(key, value);
+        let issue = &self.views.site.issues[r.issue];
+        let page = format!("{}#{key}-{}", paths::issue(issue.number), r.item + 1);
+        let html = self.templates.render(template, &ctx, &page)?;
+        let mut map = ctx
+            .remove(key)
+            .and_then(Value::into_map)
+            .unwrap_or_default();
+        map.insert("html".into(), Value::safe_string(&html));
+        Ok(Value::from(map))
+    }
+}
+
+/// The value in `slot`, made by `make` if this is its first use, and dropped from the
+/// slot if this is its last. A failure is not kept: each page asking gets it again,
+/// and it is reported once (see `super::all_or_every_error`).
+fn take(slot: &Slot, make: impl FnOnce() -> Result<Value>) -> Result<Value> {
+    let mut held = slot.value.lock().unwrap_or_else(PoisonError::into_inner);
+    let value = match held.as_ref() {
+        Some(v) => v.clone(),
+        None => make()?,
+    };
+    let last = slot
+        .uses_left
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+        .is_ok_and(|before| before <= 1);
+    *held = (!last).then(|| value.clone());
+    Ok(value)
+}
+
+/// The value in `cell`, made by `make` on first use. Every caller gets a failure: it is
+/// reported once (see `super::all_or_every_error`).
+pub fn shared<T>(cell: &OnceLock<Result<T>>, make: impl FnOnce() -> Result<T>) -> Result<&T> {
+    match cell.get_or_init(make) {
+        Ok(v) => Ok(v),
+        Err(Error::Template { context, message }) => Err(Error::Template {
+            context: context.clone(),
+            message: message.clone(),
+        }),
+        Err(e) => Err(Error::Output(e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    #[test]
+    fn an_entry_is_made_once_shared_and_dropped_after_its_last_use() {
+        let slot = Slot::default();
+        slot.uses_left.store(3, Ordering::Relaxed);
+        let made = Cell::new(0);
+        let make = || {
+            made.set(made.get() + 1);
+            Ok(Value::from("entry"))
+        };
+        for left in [2, 1] {
+            assert_eq!(take(&slot, make).unwrap(), Value::from("entry"));
+            assert_eq!(slot.uses_left.load(Ordering::Relaxed), left);
+            assert!(slot.value.lock().unwrap().is_some(), "kept for later pages");
+        }
+        assert_eq!(take(&slot, make).unwrap(), Value::from("entry"));
+        assert!(
+            slot.value.lock().unwrap().is_none(),
+            "dropped after the last"
+        );
+        assert_eq!(made.get(), 1);
+    }
+
+    #[test]
+    fn a_failed_entry_is_not_kept() {
+        let slot = Slot::default();
+        slot.uses_left.store(2, Ordering::Relaxed);
+        let fail = || Err(Error::Output("broken".into()));
+        assert!(take(&slot, fail).is_err());
+        assert!(slot.value.lock().unwrap().is_none());
+        assert!(take(&slot, || Ok(Value::from(1))).is_ok());
+    }
+}
