@@ -1,4 +1,5 @@
-//! Index entries: each link and outage made ready for index pages once, not once per page.
+//! Values many pages share, made once: index entries, and the lists of outage tags
+//! and services that every page of `/outages/` shows.
 //!
 //! A link shows up on the page of every tag it carries, an outage on the all-outages
 //! index, its tags' pages and its service's page. Serializing it into a template value
@@ -29,6 +30,10 @@ pub struct Entries<'a> {
     links: Vec<Vec<Slot>>,
     /// `outages[issue][outage]`
     outages: Vec<Vec<Slot>>,
+    /// Every outage tag, as `Counted`.
+    outage_tags: OnceLock<Result<Value>>,
+    /// Every service, as `Counted`.
+    services: OnceLock<Result<Value>>,
 }
 
 /// One entry: its value while pages that list it are still to come.
@@ -70,7 +75,29 @@ impl<'a> Entries<'a> {
             base,
             links,
             outages,
+            outage_tags: OnceLock::new(),
+            services: OnceLock::new(),
         }
+    }
+
+    /// Every outage tag with its count and feed (`Counted`).
+    pub fn outage_tags(&self) -> Result<Value> {
+        let views = self.views;
+        shared(&self.outage_tags, || {
+            let tags = views.site.outage_tags.iter();
+            super::value(&tags.map(|t| views.outage_tag(t)).collect::<Vec<_>>())
+        })
+        .cloned()
+    }
+
+    /// Every service with its count (`Counted`).
+    pub fn services(&self) -> Result<Value> {
+        let views = self.views;
+        shared(&self.services, || {
+            let services = views.site.services.iter();
+            super::value(&services.map(|s| views.service(s)).collect::<Vec<_>>())
+        })
+        .cloned()
     }
 
     /// The link `r` points at, as a `LinkEntry` with `html`.
@@ -94,10 +121,7 @@ impl<'a> Entries<'a> {
         template: &str,
         r: ItemRef,
     ) -> Result<Value> {
-        let value = Value::try_from_serializable(&entry).map_err(|e| Error::Template {
-            context: "preparing template data".into(),
-            message: e.to_string(),
-        })?;
+        let value = super::value(&entry)?;
         let mut ctx = self.base.clone();
         ctx.insert_value(key, value);
         let issue = &self.views.site.issues[r.issue];

@@ -220,8 +220,8 @@ impl Run<'_> {
         if self.is_known(&path, key) {
             return Ok(vec![Rendered { path, key }]);
         }
-        let body = match page {
-            pages::Page::Issue(i) => Some(self.body(i)?),
+        let issue = match page {
+            pages::Page::Issue(i) => Some(self.issue(i)?),
             _ => None,
         };
         let latest = if page == pages::Page::Home {
@@ -229,7 +229,7 @@ impl Run<'_> {
         } else {
             &[]
         };
-        let job = page.job(self.views, &self.entries, latest, body.as_deref())?;
+        let job = page.job(self.views, &self.entries, latest, issue)?;
         put(
             self.sink,
             render_page(self.site, self.templates, self.base, job)?,
@@ -263,13 +263,16 @@ impl Run<'_> {
         matches!((self.known, key), (Some(known), Some(key)) if known.get(path) == Some(&key))
     }
 
-    /// Issue `i`'s body (`issue_content.html`).
-    fn body(&self, i: usize) -> Result<String> {
+    /// Issue `i` as a template value, and its body rendered by `issue_content.html`.
+    fn issue(&self, i: usize) -> Result<(tera::Value, String)> {
         let issue = &self.site.issues[i];
+        let value = value(&self.views.issue(issue))?;
         let mut ctx = self.base.clone();
-        ctx.insert("issue", &self.views.issue(issue));
-        self.templates
-            .render("issue_content.html", &ctx, &paths::issue(issue.number))
+        ctx.insert_value("issue", value.clone());
+        let body =
+            self.templates
+                .render("issue_content.html", &ctx, &paths::issue(issue.number))?;
+        Ok((value, body))
     }
 
     /// The bodies of the latest `feed_limit` issues.
@@ -280,7 +283,12 @@ impl Run<'_> {
             .len()
             .min(self.site.config.feed_limit.max(1));
         entries::shared(&self.latest, || {
-            all_or_every_error((0..n).into_par_iter().map(|i| self.body(i)).collect())
+            all_or_every_error(
+                (0..n)
+                    .into_par_iter()
+                    .map(|i| self.issue(i).map(|(_, body)| body))
+                    .collect(),
+            )
         })
         .map(Vec::as_slice)
     }
@@ -410,6 +418,14 @@ fn all_or_every_error<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
             })
         }
     }
+}
+
+/// `v` as a template value, built once to be shared by several contexts.
+fn value<T: Serialize>(v: &T) -> Result<tera::Value> {
+    tera::Value::try_from_serializable(v).map_err(|e| Error::Template {
+        context: "preparing template data".into(),
+        message: e.to_string(),
+    })
 }
 
 fn with<T: Serialize + ?Sized>(base: &Context, key: &'static str, value: &T) -> Context {

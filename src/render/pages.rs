@@ -161,14 +161,15 @@ impl Page {
         h.finish()
     }
 
-    /// The page's site path, title, template and variables. `contents[i]` is issue `i`'s
-    /// rendered body for the first issues; `body` is this issue's when it is not among them.
+    /// The page's site path, title, template and variables. `contents[0]` is the latest
+    /// issue's rendered body (for the home page); `issue` is an issue page's issue, as a
+    /// template value and its rendered body.
     pub fn job(
         self,
         views: &Views,
         entries: &Entries,
         contents: &[String],
-        body: Option<&str>,
+        issue: Option<(tera::Value, String)>,
     ) -> Result<PageJob> {
         let site = views.site;
         let c = &site.config;
@@ -216,13 +217,12 @@ impl Page {
                 )
             }
             Page::Issue(i) => {
+                let (value, body) = issue.ok_or_else(|| {
+                    crate::Error::Output("an issue page was rendered without its body".into())
+                })?;
                 let issue = &site.issues[i];
-                ctx.insert("issue", &views.issue(issue));
-                ctx.insert(
-                    "content_html",
-                    body.or(contents.get(i).map(String::as_str))
-                        .unwrap_or_default(),
-                );
+                ctx.insert_value("issue", value);
+                ctx.insert("content_html", &body);
                 ctx.insert("prev", &site.issues.get(i + 1).map(|p| views.summary(p)));
                 ctx.insert(
                     "next",
@@ -246,8 +246,8 @@ impl Page {
                     "outages",
                     |r| entries.outage(r),
                 )?;
-                ctx.insert("tags", &outage_tags(views));
-                ctx.insert("services", &services(views));
+                ctx.insert_value("tags", entries.outage_tags()?);
+                ctx.insert_value("services", entries.services()?);
                 let description = format!("Every outage covered in {}, newest first.", c.title);
                 job(
                     "outages.html",
@@ -258,7 +258,7 @@ impl Page {
                 )
             }
             Page::OutageTags => {
-                ctx.insert("tags", &outage_tags(views));
+                ctx.insert_value("tags", entries.outage_tags()?);
                 let description = "Outages grouped by tag, each with its own RSS feed.".into();
                 job(
                     "outage_tags.html",
@@ -269,7 +269,7 @@ impl Page {
                 )
             }
             Page::Services => {
-                ctx.insert("services", &services(views));
+                ctx.insert_value("services", entries.services()?);
                 let description = "Every service with an outage, and its history.".into();
                 job(
                     "services.html",
@@ -426,22 +426,4 @@ fn numbered(title: &str, n: usize) -> String {
     } else {
         title.to_string()
     }
-}
-
-fn outage_tags<'a>(views: &Views<'a>) -> Vec<super::views::Counted<'a>> {
-    views
-        .site
-        .outage_tags
-        .iter()
-        .map(|t| views.outage_tag(t))
-        .collect()
-}
-
-fn services<'a>(views: &Views<'a>) -> Vec<super::views::Counted<'a>> {
-    views
-        .site
-        .services
-        .iter()
-        .map(|s| views.service(s))
-        .collect()
 }
