@@ -393,13 +393,18 @@ fn all_or_every_error<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
         match result {
             Ok(v) => values.push(v),
             Err(Error::Template { context, message }) => {
-                if !reports.iter().any(|(_, m)| *m == message) {
-                    reports.push((context, message));
+                // Pages render in no fixed order: name the first page by path, so the
+                // report is the same every run.
+                match reports.iter_mut().find(|(_, m)| *m == message) {
+                    Some(seen) if context < seen.0 => seen.0 = context,
+                    Some(_) => {}
+                    None => reports.push((context, message)),
                 }
             }
             Err(other) => return Err(other),
         }
     }
+    reports.sort();
     match reports.len() {
         0 => Ok(values),
         1 => {
