@@ -1,5 +1,5 @@
-//! Values many pages share, made once: index entries, and the lists of outage tags
-//! and services that every page of `/outages/` shows.
+//! Values many pages share, made once: index entries, the lists of outage tags and
+//! services that every page of `/outages/` shows, and each index's page URLs.
 //!
 //! A link shows up on the page of every tag it carries, an outage on the all-outages
 //! index, its tags' pages and its service's page. Serializing it into a template value
@@ -34,6 +34,8 @@ pub struct Entries<'a> {
     outage_tags: OnceLock<Result<Value>>,
     /// Every service, as `Counted`.
     services: OnceLock<Result<Value>>,
+    /// Index base path → the URLs of all its pages, shared by those pages.
+    page_urls: Mutex<std::collections::HashMap<String, Value>>,
 }
 
 /// One entry: its value while pages that list it are still to come.
@@ -77,7 +79,36 @@ impl<'a> Entries<'a> {
             outages,
             outage_tags: OnceLock::new(),
             services: OnceLock::new(),
+            page_urls: Mutex::default(),
         }
+    }
+
+    /// Entries per page of an index (`paginate`; 0: all on one).
+    pub fn per_page(&self) -> usize {
+        self.views.site.config.paginate
+    }
+
+    /// `pagination` for page `n` of `total` of the index at site path `base`.
+    pub fn pagination(&self, base: &str, n: usize, total: usize) -> Result<Value> {
+        let view = super::value(&self.views.pagination(base, n, total))?;
+        let mut map = view.into_map().unwrap_or_default();
+        map.insert("urls".into(), self.page_urls(base, total));
+        Ok(Value::from(map))
+    }
+
+    /// The URLs of the `total` pages of the index at site path `base`, in order.
+    fn page_urls(&self, base: &str, total: usize) -> Value {
+        let mut cache = self
+            .page_urls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let urls = cache.entry(base.to_string()).or_insert_with(|| {
+            let urls: Vec<Value> = (1..=total)
+                .map(|n| Value::from(self.views.page_url(base, n)))
+                .collect();
+            Value::from(urls)
+        });
+        urls.clone()
     }
 
     /// Every outage tag with its count and feed (`Counted`).

@@ -238,7 +238,7 @@ impl Page {
             }
             Page::Outages { n } => {
                 paginate(
-                    views,
+                    entries,
                     &mut ctx,
                     "outages/",
                     n,
@@ -294,7 +294,7 @@ impl Page {
                 let t = &site.outage_tags[tag];
                 ctx.insert("tag", &views.outage_tag(t));
                 let base = paths::outage_tag(&t.tag.slug);
-                paginate(views, &mut ctx, &base, n, &t.items, "outages", |r| {
+                paginate(entries, &mut ctx, &base, n, &t.items, "outages", |r| {
                     entries.outage(r)
                 })?;
                 let title = format!("{} outages", t.tag.name);
@@ -318,7 +318,7 @@ impl Page {
                 let s = &site.services[service];
                 ctx.insert("service", &views.service(s));
                 let base = paths::service(&s.slug);
-                paginate(views, &mut ctx, &base, n, &s.outages, "outages", |r| {
+                paginate(entries, &mut ctx, &base, n, &s.outages, "outages", |r| {
                     entries.outage(r)
                 })?;
                 let description = format!("Every {} outage covered in {}.", s.name, c.title);
@@ -334,7 +334,7 @@ impl Page {
                 let t = &site.link_tags[tag];
                 ctx.insert("tag", &views.link_tag(t));
                 let base = paths::link_tag(&t.tag.slug);
-                paginate(views, &mut ctx, &base, n, &t.items, "links", |r| {
+                paginate(entries, &mut ctx, &base, n, &t.items, "links", |r| {
                     entries.link(r)
                 })?;
                 let description = format!("Every link about {} in {}.", t.tag.name, c.title);
@@ -390,7 +390,7 @@ pub fn counts_key(site: &Site) -> u64 {
 
 /// Puts page `n` of `items` (as `key`) and a `pagination` into `ctx`.
 fn paginate(
-    views: &Views,
+    shared: &Entries,
     ctx: &mut Context,
     base: &str,
     n: usize,
@@ -398,13 +398,13 @@ fn paginate(
     key: &'static str,
     entry: impl Fn(ItemRef) -> Result<tera::Value>,
 ) -> Result<()> {
-    let (total, chunk) = page_of(items, views.site.config.paginate, n);
-    let entries = chunk
+    let (total, chunk) = page_of(items, shared.per_page(), n);
+    let listed = chunk
         .iter()
         .map(|&r| entry(r))
         .collect::<Result<Vec<_>>>()?;
-    ctx.insert_value(key, tera::Value::from(entries));
-    ctx.insert("pagination", &views.pagination(base, n, total));
+    ctx.insert_value(key, tera::Value::from(listed));
+    ctx.insert_value("pagination", shared.pagination(base, n, total)?);
     Ok(())
 }
 

@@ -159,15 +159,47 @@ pub struct YearView<'a> {
 }
 
 /// Where a page of a paginated index stands; single-page indexes have `total == 1`.
+///
+/// The renderer adds `urls` (every page's URL, in order), one list shared by all pages
+/// of the index: building it per page made long indexes quadratic.
 #[derive(Serialize)]
 pub struct Pagination {
     pub current: usize,
     pub total: usize,
     pub first_url: String,
+    pub last_url: String,
     pub prev_url: Option<String>,
     pub next_url: Option<String>,
-    /// Every page's URL, in order (`urls[0]` is the first page).
-    pub urls: Vec<String>,
+    /// What a pager shows: the first and last pages, and two either side of this one.
+    pub pages: Vec<PagerItem>,
+}
+
+/// One item of a pager: a page, or a gap standing for the pages left out (`number` null).
+#[derive(Serialize, Debug, PartialEq)]
+pub struct PagerItem {
+    pub number: Option<usize>,
+    pub url: Option<String>,
+    pub current: bool,
+}
+
+/// The page numbers a pager shows for page `current` of `total`: the first, the last and
+/// two either side of `current`; `None` where two or more pages are left out between
+/// (a single left-out page is shown instead: a gap would be no shorter).
+pub fn pager_window(current: usize, total: usize) -> Vec<Option<usize>> {
+    let near = current.saturating_sub(2).max(1)..=(current + 2).min(total);
+    let mut shown: Vec<usize> = [1, total].into_iter().chain(near).collect();
+    shown.sort_unstable();
+    shown.dedup();
+    let mut window = Vec::with_capacity(shown.len() + 2);
+    for (i, &n) in shown.iter().enumerate() {
+        match i.checked_sub(1).map(|p| n - shown[p]) {
+            Some(2) => window.push(Some(n - 1)),
+            Some(gap) if gap > 2 => window.push(None),
+            _ => {}
+        }
+        window.push(Some(n));
+    }
+    window
 }
 
 /// Site paths (relative to the output root) of every generated page.
@@ -381,15 +413,29 @@ impl<'a> Views<'a> {
 
     /// Page `current` of `total` of the index at site path `base`.
     pub fn pagination(&self, base: &str, current: usize, total: usize) -> Pagination {
-        let url = |n: usize| self.config.href(&paths::paged(base, n));
+        let url = |n: usize| self.page_url(base, n);
+        let pages = pager_window(current, total)
+            .into_iter()
+            .map(|n| PagerItem {
+                number: n,
+                url: n.map(url),
+                current: n == Some(current),
+            })
+            .collect();
         Pagination {
             current,
             total,
             first_url: url(1),
+            last_url: url(total),
             prev_url: (current > 1).then(|| url(current - 1)),
             next_url: (current < total).then(|| url(current + 1)),
-            urls: (1..=total).map(url).collect(),
+            pages,
         }
+    }
+
+    /// The URL of page `n` of the index at site path `base`.
+    pub fn page_url(&self, base: &str, n: usize) -> String {
+        self.config.href(&paths::paged(base, n))
     }
 
     pub fn years(&self) -> Vec<YearView<'a>> {
@@ -415,4 +461,43 @@ fn sponsor(s: &Sponsor) -> SponsorView<'_> {
 /// "23 October 2016": unambiguous in every locale, unlike 10/23/2016.
 pub fn display_date(d: Date) -> String {
     d.strftime("%-d %B %Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pager_window;
+
+    fn shown(current: usize, total: usize) -> String {
+        pager_window(current, total)
+            .iter()
+            .map(|n| n.map_or("…".to_string(), |n| n.to_string()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn a_pager_shows_the_ends_and_two_pages_either_side() {
+        assert_eq!(shown(1, 1), "1");
+        assert_eq!(shown(2, 3), "1 2 3");
+        assert_eq!(shown(1, 800), "1 2 3 … 800");
+        assert_eq!(shown(400, 800), "1 … 398 399 400 401 402 … 800");
+        assert_eq!(shown(800, 800), "1 … 798 799 800");
+        // One left-out page is shown rather than hidden behind a gap.
+        assert_eq!(shown(5, 9), "1 2 3 4 5 6 7 8 9");
+        assert_eq!(shown(6, 12), "1 … 4 5 6 7 8 … 12");
+    }
+
+    #[test]
+    fn a_pager_stays_short_however_long_the_index() {
+        for total in [1_usize, 2, 7, 50, 10_000] {
+            let currents = [1, 2, total / 2 + 1, total - 1, total];
+            for current in currents.into_iter().filter(|&c| (1..=total).contains(&c)) {
+                let window = pager_window(current, total);
+                assert!(window.len() <= 9, "{current}/{total}: {window:?}");
+                assert!(window.contains(&Some(current)));
+                assert_eq!(window.first(), Some(&Some(1)));
+                assert_eq!(window.last(), Some(&Some(total)));
+            }
+        }
+    }
 }

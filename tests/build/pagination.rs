@@ -110,3 +110,49 @@ fn paginate_zero_keeps_every_index_on_one_page() {
     let built = paginated(0);
     assert!(built.files().keys().all(|f| !f.contains("/page/")));
 }
+
+#[test]
+fn the_pager_shows_the_ends_and_the_pages_near_the_current_one() {
+    let built = paginated(1);
+    let pages = walk_pages(&built, "outages/", "article.outage-entry");
+    let total = pages.len();
+    assert!(
+        total >= 7,
+        "the fixture needs 7+ outages for a gap; has {total}"
+    );
+    let mut gaps_seen = 0;
+    for n in 1..=total {
+        let path = if n == 1 {
+            "outages/".to_string()
+        } else {
+            format!("outages/page/{n}/")
+        };
+        let page = built.page(&path);
+        let mut numbers: Vec<usize> = page
+            .texts(".pager li a:not([rel]), .pager [aria-current=page]")
+            .iter()
+            .map(|t| t.parse().unwrap())
+            .collect();
+        numbers.sort();
+        let mut expected: Vec<usize> = [1, total]
+            .into_iter()
+            .chain(n.saturating_sub(2).max(1)..=(n + 2).min(total))
+            .collect();
+        expected.sort();
+        expected.dedup();
+        // A single page between two shown ones is shown rather than a gap.
+        let gaps: Vec<usize> = expected
+            .windows(2)
+            .filter(|w| w[1] - w[0] == 2)
+            .map(|w| w[0] + 1)
+            .collect();
+        expected.extend(gaps);
+        expected.sort();
+        assert_eq!(numbers, expected, "{path}");
+        let hidden = expected.windows(2).any(|w| w[1] - w[0] > 1);
+        assert_eq!(page.all(".pager .pager-gap").is_empty(), !hidden, "{path}");
+        gaps_seen += usize::from(hidden);
+        assert_eq!(page.texts(".pager [aria-current=page]"), [n.to_string()]);
+    }
+    assert!(gaps_seen > 0, "some page leaves pages out");
+}
