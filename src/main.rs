@@ -153,6 +153,9 @@ fn run(command: Command) -> Result<ExitCode, sitrep::Error> {
                 report.unchanged,
                 report.removed
             );
+            // The process ends here: freeing every issue, link and outage one by one
+            // would only delay the exit.
+            std::mem::forget(site);
         }
         Command::Check {
             site,
