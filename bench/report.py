@@ -89,6 +89,7 @@ def main():
             "corpus": num(d / "corpus-bytes"),
             "noop_written": num(d / "noop-written"),
             "floor_summary": read(d / "floor-summary.txt", ""),
+            "highlight": read(d / "highlight.txt", ""),
         }
 
     def med(n, key):
@@ -169,6 +170,9 @@ def main():
         if rows[n]["floor_summary"]:
             summary = rows[n]["floor_summary"].removeprefix("floor: ")
             p(f"- floor N={n:,}: {summary}")
+    for n in sizes:
+        if rows[n]["highlight"]:
+            p(f"- highlighting alone N={n:,} (one thread, `examples/highlight.rs`): {rows[n]['highlight']}")
     ex = timing(raw / "example.json")
     p(f"- example site (`sitrep build --root . --output /tmp/...`), cold: {ms(ex)} ms")
     p("")

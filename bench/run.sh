@@ -9,6 +9,8 @@
 #   - sitrep full build (fresh output folder every run)
 #   - Hugo full build (fresh output folder every run)
 #   - the floor: read + split + TOML-parse + pulldown-cmark, single-threaded (examples/floor.rs)
+#   - syntax highlighting alone: every fenced block of the corpus, one thread
+#     (examples/highlight.rs; the part of a build the floor leaves out)
 #   - sitrep no-change rebuild (same output folder, nothing changed)
 # plus peak RSS (/usr/bin/time -v) of both builds, files written, and the number of files
 # the no-change rebuild wrote. It also times the example site's cold build.
@@ -110,12 +112,13 @@ fi
 # ---------------------------------------------------------------------------------------
 # Build
 # ---------------------------------------------------------------------------------------
-log "building sitrep, gen_corpus and floor (release)"
-cargo build --release --quiet --bin sitrep --example gen_corpus --example floor
+log "building sitrep, gen_corpus, floor and highlight (release)"
+cargo build --release --quiet --bin sitrep --example gen_corpus --example floor --example highlight
 TARGET=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 SITREP="$TARGET/release/sitrep"
 GEN="$TARGET/release/examples/gen_corpus"
 FLOOR="$TARGET/release/examples/floor"
+HIGHLIGHT="$TARGET/release/examples/highlight"
 
 mkdir -p "$WORK"
 RAW="$WORK/raw"
@@ -211,6 +214,8 @@ for N in "${SIZES[@]}"; do
     peak_rss_kb "$R/rss-sitrep" "rm -rf '$SOUT'" "$SITREP" build --root "$C" --output "$SOUT"
     peak_rss_kb "$R/rss-hugo" "rm -rf '$HOUT'" "$HUGO" --quiet -s "$H" -d "$HOUT"
     "$FLOOR" "$C" 2>"$R/floor-summary.txt" >/dev/null
+    log "N=$N: highlighting alone"
+    "$HIGHLIGHT" "$C" 3 >"$R/highlight.txt"
 done
 
 # The example site's cold build (target: <= 100 ms).
