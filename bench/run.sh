@@ -12,6 +12,9 @@
 #   - syntax highlighting alone: every fenced block of the corpus, one thread
 #     (examples/highlight.rs; the part of a build the floor leaves out)
 #   - sitrep no-change rebuild (same output folder, nothing changed)
+#   - sitrep and Hugo alternating, one build each per round (PAIRS rounds): the VM this was
+#     written on drifts by 5-10 % over minutes, and hyperfine measures one command after
+#     the other, so a ratio of medians taken minutes apart carries that drift
 # plus peak RSS (/usr/bin/time -v) of both builds, files written, and the number of files
 # the no-change rebuild wrote. It also times the example site's cold build.
 # The Markdown report goes to stdout and to bench/results-<date>.md.
@@ -20,6 +23,7 @@
 #   RUNS=10          hyperfine --runs for every measurement
 #   WARMUP=1         hyperfine --warmup
 #   RSS_RUNS=1       /usr/bin/time runs per build (the median peak RSS is reported)
+#   PAIRS=$RUNS      rounds of the alternating sitrep/Hugo measurement (0: skip it)
 #   SEED=42          corpus seed
 #   BENCH_SIZES="100 1000 5000 10000"   used when no N is given on the command line
 #   WORK=/tmp/sitrep-bench               corpora and raw hyperfine JSON
@@ -43,6 +47,7 @@ REPO=$(pwd)
 RUNS=${RUNS:-10}
 WARMUP=${WARMUP:-1}
 RSS_RUNS=${RSS_RUNS:-1}
+PAIRS=${PAIRS:-$RUNS}
 SEED=${SEED:-42}
 WORK=$(realpath -m "${WORK:-/tmp/sitrep-bench}")  # absolute: hugo -d is relative to -s
 if [ -z "${OUTS:-}" ]; then
@@ -209,6 +214,16 @@ for N in "${SIZES[@]}"; do
     log "N=$N: sitrep no-change rebuild"
     hyperfine --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$R/noop.json" \
         "'$SITREP' build --root '$C' --output '$SOUT'" >&2
+
+    log "N=$N: sitrep and Hugo alternating ($PAIRS rounds)"
+    : >"$R/pairs.txt"
+    for _ in $(seq "$PAIRS"); do
+        rm -rf "$SOUT"
+        /usr/bin/time -f "sitrep %e" -a -o "$R/pairs.txt" \
+            "$SITREP" build --root "$C" --output "$SOUT" >/dev/null
+        rm -rf "$HOUT"
+        /usr/bin/time -f "hugo %e" -a -o "$R/pairs.txt" "$HUGO" --quiet -s "$H" -d "$HOUT"
+    done
 
     log "N=$N: peak RSS"
     peak_rss_kb "$R/rss-sitrep" "rm -rf '$SOUT'" "$SITREP" build --root "$C" --output "$SOUT"
