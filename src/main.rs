@@ -18,8 +18,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// as fresh pages the kernel had to zero again (a tenth of a build's CPU went to
 /// zeroing pages). `serve` keeps the default, so a long-running server shrinks back.
 fn keep_freed_memory() {
-    /// `mi_option_purge_delay` in mimalloc 2.x's `mi_option_e` (libmimalloc-sys
-    /// names no constant for it); -1 means "never purge".
+    /// `mi_option_purge_delay` in the `mi_option_e` of libmimalloc-sys 0.1.49's mimalloc
+    /// 2.x (the bindings name no constant for it; Cargo.toml pins that version);
+    /// -1 means "never purge".
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
     // SAFETY: sets one of mimalloc's option integers; any value is valid.
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) };
