@@ -222,8 +222,9 @@ impl Sink for Staged {
                 output.path
             )));
         }
-        let unchanged =
-            std::fs::read(self.dir.join(&output.path)).is_ok_and(|old| old == output.bytes);
+        // Into an empty output folder every file is new: no need to look for an old copy.
+        let unchanged = !self.fresh
+            && std::fs::read(self.dir.join(&output.path)).is_ok_and(|old| old == output.bytes);
         if !unchanged {
             let path = self.staging.join(&output.path);
             if let Some(parent) = path.parent() {
