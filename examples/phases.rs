@@ -26,21 +26,13 @@ fn main() -> ExitCode {
         drafts: false,
     };
     let t = Instant::now();
-    let site = match sitrep::load(&opts) {
-        Ok(site) => site,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(site) = report(sitrep::load(&opts)) else {
+        return ExitCode::FAILURE;
     };
     let load = t.elapsed();
     let t = Instant::now();
-    let outputs = match sitrep::render_site(&site) {
-        Ok(outputs) => outputs,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(outputs) = report(sitrep::render_site(&site)) else {
+        return ExitCode::FAILURE;
     };
     let render = t.elapsed();
     let bytes: usize = outputs.iter().map(|o| o.bytes.len()).sum();
@@ -68,4 +60,9 @@ fn main() -> ExitCode {
         let _ = writeln!(out, "  {k:12} {n:6} files {:8} KB", b >> 10);
     }
     ExitCode::SUCCESS
+}
+
+/// The value, or `None` after printing the error the way `sitrep` does.
+fn report<T>(result: sitrep::Result<T>) -> Option<T> {
+    result.map_err(|e| eprintln!("{e}")).ok()
 }
