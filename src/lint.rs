@@ -355,7 +355,7 @@ fn markdown_pieces<'a>(site: &'a Site) -> Vec<MarkdownPiece<'a>> {
             issue
                 .links
                 .iter()
-                .map(|l| piece(&l.commentary_html, Some(l.line))),
+                .map(|l| piece(&l.commentary.html, Some(l.line))),
         );
         pieces.extend(
             issue
@@ -764,7 +764,7 @@ fn links_without_commentary(site: &Site) -> Vec<Finding<'_>> {
         for link in issue
             .links
             .iter()
-            .filter(|l| l.commentary_html.trim().is_empty())
+            .filter(|l| l.commentary.html.trim().is_empty())
         {
             found.push(Finding::new(
                 WarningKind::NoCommentary,

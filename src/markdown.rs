@@ -45,11 +45,41 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// Rendered Markdown, and where its lead ends.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// Byte length of the lead: `html` up to and including its first top-level
+    /// paragraph, which index pages show in place of the whole. It is all of `html`
+    /// when nothing follows that paragraph, or when the part before it holds raw HTML
+    /// or a footnote reference (cut there, it could leave a tag open or point at a
+    /// footnote the index page does not show).
+    pub lead_len: usize,
+}
+
+impl Rendered {
+    /// The lead (see [`Rendered::lead_len`]).
+    pub fn lead(&self) -> &str {
+        self.html.get(..self.lead_len).unwrap_or(&self.html)
+    }
+}
+
 /// Renders Markdown; with `safe_html`, raw HTML is removed by a sanitizer (see [`sanitize`]).
 /// Footnote ids start with `footnote_prefix`, so snippets sharing a page don't clash.
-pub fn render(markdown: &str, safe_html: bool, footnote_prefix: &str) -> String {
-    let html = to_html_with(markdown, footnote_prefix);
-    if safe_html { sanitize(&html) } else { html }
+pub fn render(markdown: &str, safe_html: bool, footnote_prefix: &str) -> Rendered {
+    let rendered = to_html_with(markdown, footnote_prefix);
+    if !safe_html {
+        return rendered;
+    }
+    // The lead and the rest are whole blocks, so each is sanitized on its own and the
+    // lead stays a prefix of the page's HTML.
+    let (lead, rest) = rendered.html.split_at(rendered.lead_len);
+    let mut html = sanitize(lead);
+    let lead_len = html.len();
+    if !rest.is_empty() {
+        html.push_str(&sanitize(rest));
+    }
+    Rendered { html, lead_len }
 }
 
 /// Cleans rendered HTML with ammonia, keeping what our own Markdown output uses
@@ -78,23 +108,61 @@ pub fn sanitize(html: &str) -> String {
 
 /// Renders Markdown to HTML. Raw HTML in the source is passed through (authors are trusted).
 pub fn to_html(markdown: &str) -> String {
-    to_html_with(markdown, "")
+    to_html_with(markdown, "").html
 }
 
-fn to_html_with(markdown: &str, footnote_prefix: &str) -> String {
-    let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    let mut code: Option<(String, String)> = None; // (language, text) of the open fenced block
-    let mut footnotes = Footnotes {
-        prefix: footnote_prefix,
-        numbers: Vec::new(),
+fn to_html_with(markdown: &str, footnote_prefix: &str) -> Rendered {
+    let mut rest: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let lead: Vec<Event> = rest.drain(..lead_end(&rest)).collect();
+    let mut writer = Writer {
+        code: None,
+        footnotes: Footnotes {
+            prefix: footnote_prefix,
+            numbers: Vec::new(),
+        },
     };
-    let events =
-        Parser::new_ext(markdown, options()).filter_map(|event| match (&mut code, event) {
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, lead.into_iter().filter_map(|e| writer.event(e)));
+    let lead_len = html.len();
+    pulldown_cmark::html::push_html(&mut html, rest.into_iter().filter_map(|e| writer.event(e)));
+    Rendered { html, lead_len }
+}
+
+/// How many of `events` make the lead: up to the end of the first top-level
+/// paragraph, unless raw HTML or a footnote reference comes first (then all of them).
+fn lead_end(events: &[Event]) -> usize {
+    let mut depth = 0usize;
+    for (i, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(end) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 && *end == TagEnd::Paragraph {
+                    return i + 1;
+                }
+            }
+            Event::Html(_) | Event::InlineHtml(_) | Event::FootnoteReference(_) => break,
+            _ => {}
+        }
+    }
+    events.len()
+}
+
+/// Our changes to pulldown-cmark's events: highlighted code blocks and prefixed footnotes.
+struct Writer<'a> {
+    /// (language, text) of the open fenced block.
+    code: Option<(String, String)>,
+    footnotes: Footnotes<'a>,
+}
+
+impl<'e> Writer<'_> {
+    fn event(&mut self, event: Event<'e>) -> Option<Event<'e>> {
+        match (&mut self.code, event) {
             (None, Event::FootnoteReference(label)) => {
-                Some(Event::Html(footnotes.reference(&label).into()))
+                Some(Event::Html(self.footnotes.reference(&label).into()))
             }
             (None, Event::Start(Tag::FootnoteDefinition(label))) => {
-                Some(Event::Html(footnotes.definition(&label).into()))
+                Some(Event::Html(self.footnotes.definition(&label).into()))
             }
             (None, Event::End(TagEnd::FootnoteDefinition)) => Some(Event::Html("</div>\n".into())),
             (None, Event::Start(Tag::CodeBlock(kind))) => {
@@ -104,7 +172,7 @@ fn to_html_with(markdown: &str, footnote_prefix: &str) -> String {
                     }
                     CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((lang, String::new()));
+                self.code = Some((lang, String::new()));
                 None
             }
             (Some((_, text)), Event::Text(t)) => {
@@ -112,13 +180,12 @@ fn to_html_with(markdown: &str, footnote_prefix: &str) -> String {
                 None
             }
             (Some(_), Event::End(TagEnd::CodeBlock)) => {
-                let (lang, text) = code.take().unwrap_or_default();
+                let (lang, text) = self.code.take().unwrap_or_default();
                 Some(Event::Html(highlight(&lang, &text).into()))
             }
             (_, event) => Some(event),
-        });
-    pulldown_cmark::html::push_html(&mut out, events);
-    out
+        }
+    }
 }
 
 /// Footnote markup with ids under a prefix, numbered in order of first use.
@@ -292,9 +359,9 @@ mod tests {
     #[test]
     fn safe_html_strips_raw_html_but_keeps_markdown_output() {
         let md = "Hi <script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1)) **b**[^1]\n\n[^1]: n\n\n```rust\nlet a = 1;\n```\n";
-        let raw = render(md, false, "x-");
+        let raw = render(md, false, "x-").html;
         assert!(raw.contains("<script>"), "{raw}");
-        let safe = render(md, true, "x-");
+        let safe = render(md, true, "x-").html;
         assert!(
             !safe.contains("<script") && !safe.contains("onerror") && !safe.contains("javascript:"),
             "{safe}"
@@ -309,7 +376,7 @@ mod tests {
 
     #[test]
     fn footnote_ids_are_prefixed_and_linked() {
-        let html = render("a[^n] b[^m]\n\n[^m]: M\n[^n]: N\n", false, "i4-intro-");
+        let html = render("a[^n] b[^m]\n\n[^m]: M\n[^n]: N\n", false, "i4-intro-").html;
         assert!(html.contains("href=\"#i4-intro-fn-n\">1</a>"), "{html}");
         assert!(html.contains("href=\"#i4-intro-fn-m\">2</a>"), "{html}");
         assert!(html.contains("id=\"i4-intro-fn-n\""), "{html}");
@@ -326,6 +393,39 @@ mod tests {
             "{}",
             &html[..200]
         );
+    }
+
+    #[test]
+    fn the_lead_is_the_first_top_level_paragraph() {
+        let md = "> quoted\n\nFirst *para*.\n\n```sh\nls\n```\n\nLast.\n";
+        let r = render(md, false, "");
+        assert_eq!(
+            r.lead(),
+            "<blockquote>\n<p>quoted</p>\n</blockquote>\n<p>First <em>para</em>.</p>\n"
+        );
+        assert!(r.html.starts_with(r.lead()) && r.html.len() > r.lead_len);
+        assert!(
+            r.html[r.lead_len..].contains("data-lang=\"sh\""),
+            "{}",
+            r.html
+        );
+
+        let safe = render(md, true, "");
+        assert!(safe.lead().ends_with("</p>\n") && safe.html.ends_with("<p>Last.</p>\n"));
+    }
+
+    #[test]
+    fn the_lead_is_everything_when_a_cut_could_break_the_page() {
+        for md in [
+            "One paragraph only.\n",
+            "<div class=\"note\">\n\nInside.\n\n</div>\n\nAfter.\n",
+            "Text with <span>inline</span> HTML.\n\nMore.\n",
+            "A note[^1].\n\nMore.\n\n[^1]: The note.\n",
+            "```sh\nls\n```\n",
+        ] {
+            let r = render(md, false, "");
+            assert_eq!(r.lead_len, r.html.len(), "{md:?} -> {}", r.html);
+        }
     }
 
     #[test]

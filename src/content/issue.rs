@@ -98,8 +98,8 @@ pub struct Link {
     pub source: Option<String>,
     /// Tags, de-duplicated by slug.
     pub tags: Vec<Tag>,
-    /// Commentary rendered from Markdown (empty if none).
-    pub commentary_html: String,
+    /// Commentary rendered from Markdown (empty if none), with its lead: index pages show the lead.
+    pub commentary: markdown::Rendered,
     /// Who suggested the link.
     pub via: Option<String>,
     /// A conflict-of-interest note.
@@ -259,7 +259,7 @@ impl Checker<'_> {
             title,
             summary,
             draft,
-            intro_html: self.markdown(body, "intro"),
+            intro_html: self.markdown(body, "intro").html,
             sponsors,
             links,
             outages,
@@ -271,7 +271,7 @@ impl Checker<'_> {
         Sponsor {
             name,
             url: url.and_then(|u| self.url(u)),
-            html: self.markdown(&text, &format!("sponsor{n}")),
+            html: self.markdown(&text, &format!("sponsor{n}")).html,
         }
     }
 
@@ -292,7 +292,7 @@ impl Checker<'_> {
             title,
             source,
             tags: self.tags(tags),
-            commentary_html: commentary
+            commentary: commentary
                 .as_deref()
                 .map(|md| self.markdown(md, &id))
                 .unwrap_or_default(),
@@ -333,7 +333,7 @@ impl Checker<'_> {
             tags: self.tags(tags),
             commentary_html: commentary
                 .as_deref()
-                .map(|md| self.markdown(md, &id))
+                .map(|md| self.markdown(md, &id).html)
                 .unwrap_or_default(),
             id,
         }
@@ -434,7 +434,7 @@ impl Checker<'_> {
 
     /// Renders Markdown; footnote ids are scoped to the issue and entry, as
     /// several snippets (and several issues, on index pages) share one page.
-    fn markdown(&self, text: &str, scope: &str) -> String {
+    fn markdown(&self, text: &str, scope: &str) -> markdown::Rendered {
         let prefix = format!("i{}-{scope}-", self.number);
         markdown::render(text, self.config.safe_html, &prefix)
     }

@@ -129,6 +129,11 @@ pub struct FromIssue<'a> {
 pub struct LinkEntry<'a> {
     #[serde(flatten)]
     pub link: LinkView<'a>,
+    /// The commentary's first paragraph (see [`crate::markdown::Rendered::lead_len`]):
+    /// a tag page lists many links, so each shows its lead and points to the issue.
+    pub lead_html: &'a str,
+    /// Whether the commentary goes on after `lead_html`.
+    pub more: bool,
     pub issue: FromIssue<'a>,
 }
 
@@ -321,7 +326,7 @@ impl<'a> Views<'a> {
                 .iter()
                 .map(|t| self.tag_link(t, paths::link_tag(&t.slug)))
                 .collect(),
-            commentary_html: &l.commentary_html,
+            commentary_html: &l.commentary.html,
             via: l.via.as_deref(),
             disclosure: l.disclosure.as_deref(),
         }
@@ -369,6 +374,8 @@ impl<'a> Views<'a> {
         let (issue, link) = self.site.link(r);
         LinkEntry {
             link: self.link(link),
+            lead_html: link.commentary.lead(),
+            more: link.commentary.lead_len < link.commentary.html.len(),
             issue: self.source_issue(issue, &link.id),
         }
     }

@@ -96,3 +96,73 @@ fn sitemap_lastmod_of_an_index_is_the_date_of_the_newest_issue_it_lists() {
         );
     }
 }
+
+#[test]
+fn tag_pages_show_each_links_lead_and_point_to_the_rest() {
+    let issue = r#"+++
+number = 7
+date = 2025-02-03
+
+[[links]]
+title = "Long"
+url = "https://long.example/"
+tags = ["dns"]
+commentary = """
+The lead, with [a link](https://a.example/) and `code`.
+
+```sh
+dig +short example.com
+```
+
+The second paragraph.
+"""
+
+[[links]]
+title = "Short"
+url = "https://short.example/"
+tags = ["dns"]
+commentary = "Only one paragraph."
++++
+"#;
+    let built = SiteTest::inline(&[
+        ("config.toml", CONFIG_WITH_TAGS),
+        ("content/issues/7.md", issue),
+    ])
+    .build();
+    let tag = built.page("tags/dns/");
+    let entries = tag.all("article.link-entry");
+    assert_eq!(entries.len(), 2);
+    let long = text(entries[0]);
+    assert!(long.contains("The lead, with a link and code."), "{long}");
+    assert!(
+        !long.contains("second paragraph") && !long.contains("dig"),
+        "{long}"
+    );
+    let from = entries[0]
+        .select(&crate::support::selector("p.from-issue"))
+        .next()
+        .unwrap();
+    assert!(
+        text(from).starts_with("continued in Issue #7"),
+        "{}",
+        text(from)
+    );
+    let anchor = from
+        .select(&crate::support::selector("a"))
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .unwrap();
+    let id = anchor.split('#').nth(1).unwrap();
+    let issue_page = built.page("issues/7/");
+    let full = text(issue_page.one(&format!("article#{id}")));
+    assert!(
+        full.contains("The second paragraph.") && full.contains("dig +short"),
+        "{full}"
+    );
+
+    let short = text(entries[1]);
+    assert!(
+        short.contains("Only one paragraph.") && short.contains("from Issue #7"),
+        "{short}"
+    );
+}
