@@ -30,6 +30,15 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let load = t.elapsed();
+    eprintln!(
+        "after load: {}",
+        std::fs::read_to_string("/proc/self/status")
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     let t = Instant::now();
     let Some(outputs) = report(sitrep::render_site(&site)) else {
         return ExitCode::FAILURE;

@@ -125,6 +125,7 @@ fn to_html_with(markdown: &str, footnote_prefix: &str) -> Rendered {
     pulldown_cmark::html::push_html(&mut html, lead.into_iter().filter_map(|e| writer.event(e)));
     let lead_len = html.len();
     pulldown_cmark::html::push_html(&mut html, rest.into_iter().filter_map(|e| writer.event(e)));
+    html.shrink_to_fit();
     Rendered { html, lead_len }
 }
 

@@ -246,6 +246,8 @@ impl Page {
                     "outages",
                     |r| entries.outage(r),
                 )?;
+                ctx.insert("outage_count", &site.outages.len());
+                ctx.insert("service_count", &site.services.len());
                 ctx.insert_value("tags", entries.outage_tags()?);
                 ctx.insert_value("services", entries.services()?);
                 let description = format!("Every outage covered in {}, newest first.", c.title);

@@ -156,3 +156,19 @@ fn the_pager_shows_the_ends_and_the_pages_near_the_current_one() {
     }
     assert!(gaps_seen > 0, "some page leaves pages out");
 }
+
+#[test]
+fn every_page_of_the_outages_index_counts_all_outages_and_only_the_first_has_the_quick_lists() {
+    let whole = SiteTest::fixture("second").build();
+    let all = whole.page("outages/").all("article.outage-entry").len();
+    let built = paginated(2);
+    for path in ["outages/", "outages/page/2/"] {
+        let lede = built.page(path).texts(".page-header .lede").concat();
+        assert!(
+            lede.starts_with(&format!("{all} outages across")),
+            "{path}: {lede}"
+        );
+    }
+    assert!(!built.page("outages/").all(".quick-list").is_empty());
+    assert!(built.page("outages/page/2/").all(".quick-list").is_empty());
+}
