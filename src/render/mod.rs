@@ -120,6 +120,24 @@ impl Templates {
         })
     }
 
+    /// Renders `template` as the file for site path `path`.
+    ///
+    /// Unlike [`Templates::render`], the output is not copied or checked for UTF-8 (Tera
+    /// writes only strings): it renders straight into the file's buffer, sized like the
+    /// largest file this thread has rendered so it is rarely grown. That copy and
+    /// check were ~3 % of a build's instructions.
+    fn render_file(&self, template: &str, ctx: &Context, path: &str) -> Result<Vec<u8>> {
+        thread_local! {
+            static LARGEST: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+        }
+        let mut bytes = Vec::with_capacity(LARGEST.get());
+        self.tera
+            .render_to(template, ctx, &mut bytes)
+            .map_err(|e| self.error(format!("rendering /{path} with {template}"), &e))?;
+        LARGEST.set(LARGEST.get().max(bytes.len()));
+        Ok(bytes)
+    }
+
     /// Tera's report, plus which file the template came from and a hint for unknown filters.
     fn error(&self, context: String, err: &tera::Error) -> Error {
         let Error::Template {
@@ -212,7 +230,7 @@ pub fn render(
     let robots_ctx = with(&base, "sitemap_url", &site.config.permalink("sitemap.xml"));
     let robots = Output::new(
         "robots.txt",
-        templates.render("robots.txt", &robots_ctx, "robots.txt")?,
+        templates.render_file("robots.txt", &robots_ctx, "robots.txt")?,
     );
     paths.push(put(sink, sitemap(site, templates, &base)?)?);
     paths.push(put(sink, robots)?);
@@ -494,7 +512,7 @@ fn render_page(site: &Site, templates: &Templates, base: &Context, job: PageJob)
     let file = file_of(&job.path);
     Ok(Output::new(
         &file,
-        templates.render(job.template, &ctx, &job.path)?,
+        templates.render_file(job.template, &ctx, &job.path)?,
     ))
 }
 
@@ -519,7 +537,7 @@ fn sitemap(site: &Site, templates: &Templates, base: &Context) -> Result<Output>
         .collect();
     Ok(Output::new(
         "sitemap.xml",
-        templates.render("sitemap.xml", &with(base, "urls", &urls), "sitemap.xml")?,
+        templates.render_file("sitemap.xml", &with(base, "urls", &urls), "sitemap.xml")?,
     ))
 }
 
