@@ -73,16 +73,20 @@ pub fn split_kind<'a>(path: &Path, text: &'a str, kind: Kind) -> Result<Split<'a
         return Err(d.with_hint(hint));
     }
     let front_offset = pos;
-    while pos < text.len() {
-        let (line, next) = next_line(text, pos);
-        if line.trim_end() == "+++" {
+    // The closing line is the first line that is `+++`. Jumping between occurrences of
+    // `+++` is several times faster than reading the front matter line by line.
+    while let Some(found) = text[pos..].find("+++") {
+        let at = pos + found;
+        let (line, next) = next_line(text, at);
+        let line_start = at == front_offset || text.as_bytes()[at - 1] == b'\n';
+        if line_start && line.trim_end() == "+++" {
             return Ok(Split {
-                front: &text[front_offset..pos],
+                front: &text[front_offset..at],
                 front_offset,
                 body: &text[next..],
             });
         }
-        pos = next;
+        pos = at + 3;
     }
     Err(Diagnostic::at(
         path,
@@ -115,6 +119,19 @@ mod tests {
         assert_eq!(s.front, "number = 1\n");
         assert_eq!(s.front_offset, 4);
         assert_eq!(s.body, "Body\n");
+    }
+
+    #[test]
+    fn only_a_whole_line_of_plus_signs_closes_the_front_matter() {
+        let text = "+++\ntitle = \"a+++b\"\nx = \"\"\"\n +++\n+++ x\n\"\"\"\n+++\nBody +++\n";
+        let s = split(p(), text).unwrap();
+        assert_eq!(
+            s.front,
+            "title = \"a+++b\"\nx = \"\"\"\n +++\n+++ x\n\"\"\"\n"
+        );
+        assert_eq!(s.body, "Body +++\n");
+        let empty = split(p(), "+++\n+++\nBody").unwrap();
+        assert_eq!((empty.front, empty.body), ("", "Body"));
     }
 
     #[test]
