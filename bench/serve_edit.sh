@@ -4,6 +4,7 @@
 # ("Rebuilt in X ms": from the event to the new site being served from memory).
 #
 #   bench/serve_edit.sh [N]      # default N=1000, EDITS=20
+#   SITREP=/path/to/sitrep bench/serve_edit.sh   # time another build of sitrep
 #
 # Prints each rebuild line, then the median and max. Target (issue 5): ≤ 50 ms at N=1000.
 set -euo pipefail
@@ -20,7 +21,7 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 "$TARGET/release/examples/gen_corpus" --issues "$N" --out "$WORK/site" --seed "$SEED" >/dev/null
 issue="$WORK/site/content/issues/$((N / 2)).md"
 
-"$TARGET/release/sitrep" serve --root "$WORK/site" --port "$PORT" >"$WORK/serve.log" 2>&1 &
+"${SITREP:-$TARGET/release/sitrep}" serve --root "$WORK/site" --port "$PORT" >"$WORK/serve.log" 2>&1 &
 pid=$!
 trap 'kill -INT $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q "^Serving" "$WORK/serve.log" && break; sleep 0.1; done

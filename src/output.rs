@@ -48,7 +48,10 @@ pub trait Sink: Sync {
 pub struct Memory(Mutex<Vec<Output>>);
 
 impl Sink for Memory {
-    fn put(&self, output: Output) -> Result<()> {
+    /// Keeps the file at its exact size: pages render into buffers sized for the largest
+    /// page (see `Templates::render_file`), and `serve` holds every page for the session.
+    fn put(&self, mut output: Output) -> Result<()> {
+        output.bytes.shrink_to_fit();
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
