@@ -129,24 +129,41 @@ fn to_html_with(markdown: &str, footnote_prefix: &str) -> Rendered {
     Rendered { html, lead_len }
 }
 
-/// How many of `events` make the lead: up to the end of the first top-level
-/// paragraph, unless raw HTML or a footnote reference comes first (then all of them).
+/// How many of `events` make the lead: up to the end of the first top-level paragraph
+/// that ends a sentence, so a paragraph that runs on into a quote or a code block
+/// ("…the trouble came from" + quote, "Run this:" + code) keeps what it introduces.
+/// All of them if raw HTML or a footnote reference comes first.
 fn lead_end(events: &[Event]) -> usize {
     let mut depth = 0usize;
+    let mut text = String::new(); // of the current top-level paragraph
     for (i, event) in events.iter().enumerate() {
         match event {
-            Event::Start(_) => depth += 1,
+            Event::Start(tag) => {
+                if depth == 0 && matches!(tag, Tag::Paragraph) {
+                    text.clear();
+                }
+                depth += 1;
+            }
             Event::End(end) => {
                 depth = depth.saturating_sub(1);
-                if depth == 0 && *end == TagEnd::Paragraph {
+                if depth == 0 && *end == TagEnd::Paragraph && ends_sentence(&text) {
                     return i + 1;
                 }
             }
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
             Event::Html(_) | Event::InlineHtml(_) | Event::FootnoteReference(_) => break,
             _ => {}
         }
     }
     events.len()
+}
+
+/// Whether `text` ends with a full stop, question or exclamation mark or an ellipsis,
+/// perhaps followed by closing quotes, brackets or emphasis.
+fn ends_sentence(text: &str) -> bool {
+    text.trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', ')', ']', '*', '_'])
+        .ends_with(['.', '!', '?', '…'])
 }
 
 /// Our changes to pulldown-cmark's events: highlighted code blocks and prefixed footnotes.
@@ -413,6 +430,25 @@ mod tests {
 
         let safe = render(md, true, "");
         assert!(safe.lead().ends_with("</p>\n") && safe.html.ends_with("<p>Last.</p>\n"));
+    }
+
+    #[test]
+    fn a_paragraph_that_runs_on_keeps_what_it_introduces() {
+        let md = "The trouble came from\n\n> a third party.\n\nRun this:\n\n```sh\nls\n```\n\nIt lists “files.”\n\nMore.\n";
+        let r = render(md, false, "");
+        assert!(r.lead().contains("a third party") && r.lead().contains("data-lang=\"sh\""));
+        assert!(
+            r.lead().ends_with("<p>It lists “files.”</p>\n"),
+            "{}",
+            r.lead()
+        );
+        assert_eq!(&r.html[r.lead_len..], "<p>More.</p>\n");
+        let unfinished = render(
+            "Quoting [a post](https://a.example/)\n\n> text\n",
+            false,
+            "",
+        );
+        assert_eq!(unfinished.lead_len, unfinished.html.len());
     }
 
     #[test]
