@@ -50,8 +50,9 @@ fn options() -> Options {
 pub struct Rendered {
     pub html: String,
     /// Byte length of the lead: `html` up to and including its first top-level
-    /// paragraph, which index pages show in place of the whole. It is all of `html`
-    /// when nothing follows that paragraph, or when the part before it holds raw HTML
+    /// paragraph that ends a sentence, which index pages show in place of the whole
+    /// (see `lead_end`). It is all of `html` when nothing follows that paragraph,
+    /// or when the part before it holds raw HTML
     /// or a footnote reference (cut there, it could leave a tag open or point at a
     /// footnote the index page does not show).
     pub lead_len: usize,

@@ -129,7 +129,7 @@ pub struct FromIssue<'a> {
 pub struct LinkEntry<'a> {
     #[serde(flatten)]
     pub link: LinkView<'a>,
-    /// The commentary's first paragraph (see [`crate::markdown::Rendered::lead_len`]):
+    /// The commentary's lead, up to its first finished paragraph (see [`crate::markdown::Rendered::lead_len`]):
     /// a tag page lists many links, so each shows its lead and points to the issue.
     pub lead_html: &'a str,
     /// Whether the commentary goes on after `lead_html`.
