@@ -39,6 +39,7 @@ struct RawConfig {
     publish_day: Option<toml::Spanned<String>>,
     issue_path: Option<toml::Spanned<String>>,
     safe_html: Option<bool>,
+    highlight: Option<bool>,
     paginate: Option<usize>,
 }
 
@@ -96,6 +97,9 @@ pub struct Config {
     pub issue_path: String,
     /// Strip raw HTML from Markdown with a sanitizer (default: authors are trusted).
     pub safe_html: bool,
+    /// Colour fenced code with syntect's classes (default); off, code is escaped text in
+    /// `<code class="language-…">`, for a client-side highlighter or none.
+    pub highlight: bool,
     /// Entries per page of long index pages (tags, services, outages); 0 means one page.
     pub paginate: usize,
 }
@@ -133,6 +137,7 @@ impl Config {
             publish_day: None,
             issue_path: None,
             safe_html: None,
+            highlight: None,
             paginate: None,
         };
         let opts = BuildOptions {
@@ -162,6 +167,7 @@ impl Config {
             publish_day,
             issue_path,
             safe_html,
+            highlight,
             paginate,
         } = raw;
         let mut problems = Vec::new();
@@ -245,8 +251,17 @@ impl Config {
             publish_day,
             issue_path,
             safe_html: safe_html.unwrap_or(false),
+            highlight: highlight.unwrap_or(true),
             paginate: paginate.unwrap_or(50),
         })
+    }
+
+    /// How this site's Markdown is rendered.
+    pub fn markdown(&self) -> crate::markdown::Settings {
+        crate::markdown::Settings {
+            safe_html: self.safe_html,
+            highlight: self.highlight,
+        }
     }
 
     /// The absolute URL of a site path such as `issues/45/`.

@@ -45,6 +45,24 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// How a site's Markdown is rendered (`safe_html` and `highlight` in config.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Remove raw HTML with a sanitizer (see [`sanitize`]).
+    pub safe_html: bool,
+    /// Colour fenced code with syntect; off, it is escaped text.
+    pub highlight: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            safe_html: false,
+            highlight: true,
+        }
+    }
+}
+
 /// Rendered Markdown, and where its lead ends.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
@@ -65,11 +83,11 @@ impl Rendered {
     }
 }
 
-/// Renders Markdown; with `safe_html`, raw HTML is removed by a sanitizer (see [`sanitize`]).
-/// Footnote ids start with `footnote_prefix`, so snippets sharing a page don't clash.
-pub fn render(markdown: &str, safe_html: bool, footnote_prefix: &str) -> Rendered {
-    let rendered = to_html_with(markdown, footnote_prefix);
-    if !safe_html {
+/// Renders Markdown with a site's `settings`. Footnote ids start with `footnote_prefix`,
+/// so snippets sharing a page don't clash.
+pub fn render(markdown: &str, settings: Settings, footnote_prefix: &str) -> Rendered {
+    let rendered = to_html_with(markdown, footnote_prefix, settings.highlight);
+    if !settings.safe_html {
         return rendered;
     }
     // The lead and the rest are whole blocks, so each is sanitized on its own and the
@@ -109,13 +127,14 @@ pub fn sanitize(html: &str) -> String {
 
 /// Renders Markdown to HTML. Raw HTML in the source is passed through (authors are trusted).
 pub fn to_html(markdown: &str) -> String {
-    to_html_with(markdown, "").html
+    to_html_with(markdown, "", true).html
 }
 
-fn to_html_with(markdown: &str, footnote_prefix: &str) -> Rendered {
+fn to_html_with(markdown: &str, footnote_prefix: &str, highlight: bool) -> Rendered {
     let mut rest: Vec<Event> = Parser::new_ext(markdown, options()).collect();
     let lead: Vec<Event> = rest.drain(..lead_end(&rest)).collect();
     let mut writer = Writer {
+        highlight,
         code: None,
         footnotes: Footnotes {
             prefix: footnote_prefix,
@@ -169,6 +188,8 @@ fn ends_sentence(text: &str) -> bool {
 
 /// Our changes to pulldown-cmark's events: highlighted code blocks and prefixed footnotes.
 struct Writer<'a> {
+    /// Colour code blocks (`highlight` in config.toml).
+    highlight: bool,
     /// (language, text) of the open fenced block.
     code: Option<(String, String)>,
     footnotes: Footnotes<'a>,
@@ -200,7 +221,7 @@ impl<'e> Writer<'_> {
             }
             (Some(_), Event::End(TagEnd::CodeBlock)) => {
                 let (lang, text) = self.code.take().unwrap_or_default();
-                Some(Event::Html(highlight(&lang, &text).into()))
+                Some(Event::Html(code_block(&lang, &text, self.highlight).into()))
             }
             (_, event) => Some(event),
         }
@@ -255,14 +276,15 @@ impl Footnotes<'_> {
     }
 }
 
-/// A `<pre>` block; known languages get `hl-*` classed spans, others plain escaped text.
-fn highlight(lang: &str, code: &str) -> String {
-    let set = syntaxes();
-    let syntax = (!lang.is_empty())
-        .then(|| set.find_syntax_by_token(lang))
+/// A `<pre>` block; with `highlight`, known languages get `hl-*` classed spans, others
+/// plain escaped text. Without it, code is escaped text in `<code class="language-…">`
+/// and the block has no `hl-code` class, so a client-side highlighter can style it.
+fn code_block(lang: &str, code: &str, highlight: bool) -> String {
+    let syntax = (highlight && !lang.is_empty())
+        .then(|| syntaxes().find_syntax_by_token(lang))
         .flatten();
     let body = syntax.and_then(|syntax| {
-        let mut html = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+        let mut html = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
         for line in LinesWithEndings::from(code) {
             html.parse_html_for_line_which_includes_newline(line).ok()?;
         }
@@ -270,13 +292,13 @@ fn highlight(lang: &str, code: &str) -> String {
     });
     let body = body.unwrap_or_else(|| escape_html(code));
     if lang.is_empty() {
-        format!("<pre class=\"code\"><code>{body}</code></pre>\n")
-    } else {
-        let lang = escape_html(lang);
-        format!(
-            "<pre class=\"code hl-code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{body}</code></pre>\n"
-        )
+        return format!("<pre class=\"code\"><code>{body}</code></pre>\n");
     }
+    let classes = if highlight { "code hl-code" } else { "code" };
+    let lang = escape_html(lang);
+    format!(
+        "<pre class=\"{classes}\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{body}</code></pre>\n"
+    )
 }
 
 /// `text` escaped for HTML (also used for the HTML inside feed items).
@@ -329,6 +351,24 @@ pub fn first_paragraph_text(markdown: &str) -> String {
 mod tests {
     use super::*;
 
+    const SAFE: Settings = Settings {
+        safe_html: true,
+        highlight: true,
+    };
+
+    #[test]
+    fn without_highlighting_code_is_escaped_text_for_client_side_highlighters() {
+        let off = Settings {
+            highlight: false,
+            ..Settings::default()
+        };
+        let html = render("```rust\nlet s = \"<b>\";\n```\n", off, "").html;
+        assert_eq!(
+            html,
+            "<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\">let s = &quot;&lt;b&gt;&quot;;\n</code></pre>\n"
+        );
+    }
+
     #[test]
     fn extensions_are_on() {
         let html = to_html(
@@ -378,9 +418,9 @@ mod tests {
     #[test]
     fn safe_html_strips_raw_html_but_keeps_markdown_output() {
         let md = "Hi <script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1)) **b**[^1]\n\n[^1]: n\n\n```rust\nlet a = 1;\n```\n";
-        let raw = render(md, false, "x-").html;
+        let raw = render(md, Settings::default(), "x-").html;
         assert!(raw.contains("<script>"), "{raw}");
-        let safe = render(md, true, "x-").html;
+        let safe = render(md, SAFE, "x-").html;
         assert!(
             !safe.contains("<script") && !safe.contains("onerror") && !safe.contains("javascript:"),
             "{safe}"
@@ -395,7 +435,7 @@ mod tests {
 
     #[test]
     fn footnote_ids_are_prefixed_and_linked() {
-        let html = render("a[^n] b[^m]\n\n[^m]: M\n[^n]: N\n", false, "i4-intro-").html;
+        let html = render("a[^n] b[^m]\n\n[^m]: M\n[^n]: N\n", Settings::default(), "i4-intro-").html;
         assert!(html.contains("href=\"#i4-intro-fn-n\">1</a>"), "{html}");
         assert!(html.contains("href=\"#i4-intro-fn-m\">2</a>"), "{html}");
         assert!(html.contains("id=\"i4-intro-fn-n\""), "{html}");
@@ -417,7 +457,7 @@ mod tests {
     #[test]
     fn the_lead_is_the_first_top_level_paragraph() {
         let md = "> quoted\n\nFirst *para*.\n\n```sh\nls\n```\n\nLast.\n";
-        let r = render(md, false, "");
+        let r = render(md, Settings::default(), "");
         assert_eq!(
             r.lead(),
             "<blockquote>\n<p>quoted</p>\n</blockquote>\n<p>First <em>para</em>.</p>\n"
@@ -429,14 +469,14 @@ mod tests {
             r.html
         );
 
-        let safe = render(md, true, "");
+        let safe = render(md, SAFE, "");
         assert!(safe.lead().ends_with("</p>\n") && safe.html.ends_with("<p>Last.</p>\n"));
     }
 
     #[test]
     fn a_paragraph_that_runs_on_keeps_what_it_introduces() {
         let md = "The trouble came from\n\n> a third party.\n\nRun this:\n\n```sh\nls\n```\n\nIt lists “files.”\n\nMore.\n";
-        let r = render(md, false, "");
+        let r = render(md, Settings::default(), "");
         assert!(r.lead().contains("a third party") && r.lead().contains("data-lang=\"sh\""));
         assert!(
             r.lead().ends_with("<p>It lists “files.”</p>\n"),
@@ -446,7 +486,7 @@ mod tests {
         assert_eq!(&r.html[r.lead_len..], "<p>More.</p>\n");
         let unfinished = render(
             "Quoting [a post](https://a.example/)\n\n> text\n",
-            false,
+            Settings::default(),
             "",
         );
         assert_eq!(unfinished.lead_len, unfinished.html.len());
@@ -461,7 +501,7 @@ mod tests {
             "A note[^1].\n\nMore.\n\n[^1]: The note.\n",
             "```sh\nls\n```\n",
         ] {
-            let r = render(md, false, "");
+            let r = render(md, Settings::default(), "");
             assert_eq!(r.lead_len, r.html.len(), "{md:?} -> {}", r.html);
         }
     }

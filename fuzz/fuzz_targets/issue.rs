@@ -30,6 +30,7 @@ fn config(strict: bool) -> &'static Config {
         feed_limit: 20,
         language: "en".into(),
         safe_html: tags.is_some(),
+        highlight: true,
         tags,
         ..Config::default()
     };

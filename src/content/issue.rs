@@ -436,7 +436,7 @@ impl Checker<'_> {
     /// several snippets (and several issues, on index pages) share one page.
     fn markdown(&self, text: &str, scope: &str) -> markdown::Rendered {
         let prefix = format!("i{}-{scope}-", self.number);
-        markdown::render(text, self.config.safe_html, &prefix)
+        markdown::render(text, self.config.markdown(), &prefix)
     }
 
     /// The 1-based file line of a span in the front matter.

@@ -58,6 +58,6 @@ pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Page, Vec<Diagn
         description: raw
             .description
             .unwrap_or_else(|| markdown::first_paragraph_text(split.body)),
-        html: markdown::render(split.body, config.safe_html, "").html,
+        html: markdown::render(split.body, config.markdown(), "").html,
     })
 }

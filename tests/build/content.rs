@@ -166,3 +166,20 @@ commentary = "Only one paragraph."
         "{short}"
     );
 }
+
+#[test]
+fn highlight_false_leaves_fenced_code_plain_for_a_client_side_highlighter() {
+    let issue = "+++\nnumber = 1\ndate = 2025-01-06\n+++\n\n```sh\ncurl -s \"https://a.example/?q=<x>\" | jq .\n```\n";
+    let build = |config: &str| {
+        SiteTest::inline(&[("config.toml", config), ("content/issues/1.md", issue)])
+            .build()
+            .page("issues/1/")
+    };
+    let coloured = build(CONFIG);
+    assert!(!coloured.all("pre.hl-code code.language-sh span").is_empty());
+
+    let plain = build(&format!("{CONFIG}highlight = false\n"));
+    let code = plain.one("pre.code[data-lang=sh] code.language-sh");
+    assert_eq!(text(code), "curl -s \"https://a.example/?q=<x>\" | jq .");
+    assert!(plain.all("pre.hl-code, pre.code span").is_empty());
+}
