@@ -38,9 +38,11 @@ def cpu(path):
 
 
 def pairs(path):
-    """From alternating builds ("sitrep 2.31" / "hugo 7.40" lines, seconds): the rounds,
-    both medians in ms, and the median of the per-round sitrep/Hugo ratios; or None."""
-    times = {"sitrep": [], "hugo": []}
+    """From alternating builds ("sitrep 2.31" / "plain 1.60" / "hugo 7.40" lines, seconds):
+    the rounds, the sitrep and Hugo medians in ms, the median of the per-round sitrep/Hugo
+    ratios, and for `plain` (sitrep with `highlight = false`; absent in older runs) its
+    median in ms and median per-round ratio to Hugo, or None."""
+    times = {"sitrep": [], "hugo": [], "plain": []}
     for line in (read(path, "") or "").splitlines():
         name, _, value = line.partition(" ")
         try:
@@ -51,7 +53,9 @@ def pairs(path):
     if n == 0:
         return None
     s, h = times["sitrep"][:n], times["hugo"][:n]
-    return n, median(s) * 1e3, median(h) * 1e3, median([a / b for a, b in zip(s, h)])
+    plain = times["plain"][:n]
+    plain = (median(plain) * 1e3, median([a / b for a, b in zip(plain, h)])) if len(plain) == n else None
+    return n, median(s) * 1e3, median(h) * 1e3, median([a / b for a, b in zip(s, h)]), plain
 
 
 def ms(t):
@@ -170,13 +174,18 @@ def main():
         p("sitrep and Hugo alternating (one build of each per round, fresh output folders; the "
           "ratio is the median of the per-round ratios, so slow drift of the machine largely cancels):")
         p("")
-        p("| N | rounds | sitrep | Hugo | sitrep / Hugo |")
-        p("| ---: | ---: | ---: | ---: | ---: |")
+        p("| N | rounds | sitrep | Hugo | sitrep / Hugo | sitrep, `highlight = false` | its ratio to Hugo |")
+        p("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for n in sizes:
             pr = rows[n]["pairs"]
             if pr:
-                k, s_ms, h_ms, r = pr
-                p(f"| {n:,} | {k} | {s_ms:,.0f} | {h_ms:,.0f} | {fmt_ratio(r)} |")
+                k, s_ms, h_ms, r, plain = pr
+                pl = f"{plain[0]:,.0f} | {fmt_ratio(plain[1])}" if plain else "— | —"
+                p(f"| {n:,} | {k} | {s_ms:,.0f} | {h_ms:,.0f} | {fmt_ratio(r)} | {pl} |")
+        p("")
+        p("`highlight = false` is the same corpus with fenced code left as plain text (a config "
+          "option): how much of the build syntax highlighting is. The targets use the default, "
+          "highlighted build.")
         p("")
     p("## Memory and output")
     p("")

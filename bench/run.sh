@@ -12,7 +12,8 @@
 #   - syntax highlighting alone: every fenced block of the corpus, one thread
 #     (examples/highlight.rs; the part of a build the floor leaves out)
 #   - sitrep no-change rebuild (same output folder, nothing changed)
-#   - sitrep and Hugo alternating, one build each per round (PAIRS rounds): the VM this was
+#   - sitrep, sitrep with `highlight = false` (the same corpus, code left plain: what
+#     highlighting costs) and Hugo alternating, one build each per round (PAIRS rounds): the VM this was
 #     written on drifts by 5-10 % over minutes, and hyperfine measures one command after
 #     the other, so a ratio of medians taken minutes apart carries that drift
 # plus peak RSS (/usr/bin/time -v) of both builds, files written, and the number of files
@@ -215,12 +216,22 @@ for N in "${SIZES[@]}"; do
     hyperfine --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$R/noop.json" \
         "'$SITREP' build --root '$C' --output '$SOUT'" >&2
 
-    log "N=$N: sitrep and Hugo alternating ($PAIRS rounds)"
+    # The same corpus with `highlight = false`, to show what highlighting costs.
+    PLAIN="$WORK/corpus-$N-plain"
+    rm -rf "$PLAIN" && mkdir -p "$PLAIN"
+    ln -s "$C/content" "$PLAIN/content"
+    # (first, so it is a top-level key, not part of a table such as [tags])
+    { echo "highlight = false"; cat "$C/config.toml"; } >"$PLAIN/config.toml"
+
+    log "N=$N: sitrep, sitrep with highlight = false, and Hugo alternating ($PAIRS rounds)"
     : >"$R/pairs.txt"
     for _ in $(seq "$PAIRS"); do
         rm -rf "$SOUT"
         /usr/bin/time -f "sitrep %e" -a -o "$R/pairs.txt" \
             "$SITREP" build --root "$C" --output "$SOUT" >/dev/null
+        rm -rf "$SOUT"
+        /usr/bin/time -f "plain %e" -a -o "$R/pairs.txt" \
+            "$SITREP" build --root "$PLAIN" --output "$SOUT" >/dev/null
         rm -rf "$HOUT"
         /usr/bin/time -f "hugo %e" -a -o "$R/pairs.txt" "$HUGO" --quiet -s "$H" -d "$HOUT"
     done
