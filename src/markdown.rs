@@ -435,7 +435,12 @@ mod tests {
 
     #[test]
     fn footnote_ids_are_prefixed_and_linked() {
-        let html = render("a[^n] b[^m]\n\n[^m]: M\n[^n]: N\n", Settings::default(), "i4-intro-").html;
+        let html = render(
+            "a[^n] b[^m]\n\n[^m]: M\n[^n]: N\n",
+            Settings::default(),
+            "i4-intro-",
+        )
+        .html;
         assert!(html.contains("href=\"#i4-intro-fn-n\">1</a>"), "{html}");
         assert!(html.contains("href=\"#i4-intro-fn-m\">2</a>"), "{html}");
         assert!(html.contains("id=\"i4-intro-fn-n\""), "{html}");
