@@ -69,10 +69,9 @@ pub struct Rendered {
     pub html: String,
     /// Byte length of the lead: `html` up to and including its first top-level
     /// paragraph that ends a sentence, which index pages show in place of the whole
-    /// (see `lead_end`). It is all of `html` when nothing follows that paragraph,
-    /// or when the part before it holds raw HTML
-    /// or a footnote reference (cut there, it could leave a tag open or point at a
-    /// footnote the index page does not show).
+    /// (see `lead_end`). It is all of `html` when nothing follows that paragraph, or
+    /// when the part before it holds raw HTML or a footnote reference (cut there, it
+    /// could leave a tag open or point at a footnote the index page does not show).
     pub lead_len: usize,
 }
 
@@ -80,6 +79,11 @@ impl Rendered {
     /// The lead (see [`Rendered::lead_len`]).
     pub fn lead(&self) -> &str {
         self.html.get(..self.lead_len).unwrap_or(&self.html)
+    }
+
+    /// Whether the HTML goes on after the lead.
+    pub fn has_more(&self) -> bool {
+        self.lead_len < self.html.len()
     }
 }
 
@@ -131,8 +135,8 @@ pub fn to_html(markdown: &str) -> String {
 }
 
 fn to_html_with(markdown: &str, footnote_prefix: &str, highlight: bool) -> Rendered {
-    let mut rest: Vec<Event> = Parser::new_ext(markdown, options()).collect();
-    let lead: Vec<Event> = rest.drain(..lead_end(&rest)).collect();
+    let mut lead: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let rest = lead.split_off(lead_end(&lead));
     let mut writer = Writer {
         highlight,
         code: None,

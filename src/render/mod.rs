@@ -107,9 +107,7 @@ impl Templates {
         }
         let render = |buffer: &mut Vec<u8>| {
             buffer.clear();
-            self.tera
-                .render_to(template, ctx, &mut *buffer)
-                .map_err(|e| self.error(format!("rendering /{path} with {template}"), &e))?;
+            self.render_to(template, ctx, path, buffer)?;
             String::from_utf8(buffer.clone())
                 .map_err(|e| Error::Output(format!("/{path} is not UTF-8: {e}")))
         };
@@ -131,11 +129,22 @@ impl Templates {
             static LARGEST: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
         }
         let mut bytes = Vec::with_capacity(LARGEST.get());
-        self.tera
-            .render_to(template, ctx, &mut bytes)
-            .map_err(|e| self.error(format!("rendering /{path} with {template}"), &e))?;
+        self.render_to(template, ctx, path, &mut bytes)?;
         LARGEST.set(LARGEST.get().max(bytes.len()));
         Ok(bytes)
+    }
+
+    /// Renders `template` for site path `path`, appending to `out`.
+    fn render_to(
+        &self,
+        template: &str,
+        ctx: &Context,
+        path: &str,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
+        self.tera
+            .render_to(template, ctx, out)
+            .map_err(|e| self.error(format!("rendering /{path} with {template}"), &e))
     }
 
     /// Tera's report, plus which file the template came from and a hint for unknown filters.

@@ -375,7 +375,7 @@ impl<'a> Views<'a> {
         LinkEntry {
             link: self.link(link),
             lead_html: link.commentary.lead(),
-            more: link.commentary.lead_len < link.commentary.html.len(),
+            more: link.commentary.has_more(),
             issue: self.source_issue(issue, &link.id),
         }
     }
