@@ -186,7 +186,7 @@ fn rss(
     self_path: &str,
     title: &str,
     description: &str,
-) -> Result<String> {
+) -> Result<Vec<u8>> {
     let c = &site.config;
     let self_link = atom_syndication::LinkBuilder::default()
         .href(c.permalink(self_path))
@@ -209,7 +209,7 @@ fn rss(
     let bytes = channel
         .write_to(Vec::new())
         .map_err(|e| Error::Output(format!("cannot write {self_path}: {e}")))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    Ok(bytes)
 }
 
 fn rss_item(item: &FeedItem) -> rss::Item {
@@ -240,7 +240,7 @@ fn rss_item(item: &FeedItem) -> rss::Item {
         .build()
 }
 
-fn atom(site: &Site, items: &[FeedItem]) -> Result<String> {
+fn atom(site: &Site, items: &[FeedItem]) -> Result<Vec<u8>> {
     use atom_syndication::{Content, Entry, Feed, LinkBuilder, Person, Text};
     let c = &site.config;
     let author = Person {
@@ -313,7 +313,7 @@ fn atom(site: &Site, items: &[FeedItem]) -> Result<String> {
     let bytes = feed
         .write_to(Vec::new())
         .map_err(|e| Error::Output(format!("cannot write atom.xml: {e}")))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    Ok(bytes)
 }
 
 #[derive(Serialize)]

@@ -74,8 +74,10 @@ pub fn split_kind<'a>(path: &Path, text: &'a str, kind: Kind) -> Result<Split<'a
     }
     let front_offset = pos;
     // The closing line is the first line that is `+++`. Jumping between occurrences of
-    // `+++` is several times faster than reading the front matter line by line.
-    while let Some(found) = text[pos..].find("+++") {
+    // `+++` (memchr's SIMD search; std's `str::find` was 2 % of a build) is several
+    // times faster than reading the front matter line by line.
+    let closing = memchr::memmem::Finder::new("+++");
+    while let Some(found) = closing.find(&text.as_bytes()[pos..]) {
         let at = pos + found;
         let (line, next) = next_line(text, at);
         let line_start = at == front_offset || text.as_bytes()[at - 1] == b'\n';

@@ -491,9 +491,9 @@ pub fn to_date(dt: &toml::value::Datetime) -> Result<(civil::Date, Timestamp), S
 /// Hands out anchor ids that are unique within one issue page.
 #[derive(Default)]
 struct Anchors {
-    taken: std::collections::HashSet<String>,
+    taken: ahash::AHashSet<String>,
     /// The next suffix to try for each base, so many equal titles stay linear.
-    next: std::collections::HashMap<String, usize>,
+    next: ahash::AHashMap<String, usize>,
 }
 
 impl Anchors {
