@@ -499,19 +499,56 @@ struct Anchors {
 impl Anchors {
     /// `prefix-slug-of-text`, with `-2`, `-3`… on collisions. Stable while the text is.
     fn claim(&mut self, prefix: &str, text: &str) -> String {
-        let base = match slugs::slugify(text) {
-            Some(s) => format!(
-                "{prefix}-{}",
-                s.chars().take(48).collect::<String>().trim_end_matches('-')
-            ),
-            None => prefix.to_string(),
-        };
-        let mut id = base.clone();
-        let n = self.next.entry(base.clone()).or_insert(2);
-        while !self.taken.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            *n += 1;
+        let mut base = String::with_capacity(prefix.len() + 50);
+        base.push_str(prefix);
+        if let Some(slug) = slugs::slugify(text) {
+            let cut = slug.char_indices().nth(48).map_or(slug.len(), |(i, _)| i);
+            base.push('-');
+            base.push_str(slug[..cut].trim_end_matches('-'));
         }
-        id
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next.entry(base.clone()).or_insert(2);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.taken.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Anchors;
+
+    #[test]
+    fn anchors_are_unique_per_issue_and_stable() {
+        let mut ids = Anchors::default();
+        assert_eq!(ids.claim("link", "Postmortem: DNS"), "link-postmortem-dns");
+        assert_eq!(
+            ids.claim("link", "Postmortem — DNS!"),
+            "link-postmortem-dns-2"
+        );
+        // A title whose own slug ends in `-3` doesn't collide with the counter.
+        assert_eq!(
+            ids.claim("link", "Postmortem DNS 3"),
+            "link-postmortem-dns-3"
+        );
+        assert_eq!(ids.claim("link", "postmortem dns"), "link-postmortem-dns-4");
+        // Long titles are cut to 48 characters of slug, without a trailing dash.
+        let long = ids.claim(
+            "outage",
+            "abcdefghij abcdefghij abcdefghij abcdefghij abc defgh",
+        );
+        assert_eq!(
+            long,
+            "outage-abcdefghij-abcdefghij-abcdefghij-abcdefghij-abc"
+        );
+        // Text with nothing to slug falls back to the prefix alone.
+        assert_eq!(ids.claim("outage", "!!!"), "outage");
+        assert_eq!(ids.claim("outage", "???"), "outage-2");
     }
 }

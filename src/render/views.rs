@@ -82,7 +82,7 @@ pub struct SponsorView<'a> {
 pub struct TagLink<'a> {
     pub slug: &'a str,
     pub name: &'a str,
-    pub url: String,
+    pub url: std::borrow::Cow<'a, str>,
 }
 
 /// A curated link.
@@ -96,6 +96,17 @@ pub struct LinkView<'a> {
     pub commentary_html: &'a str,
     pub via: Option<&'a str>,
     pub disclosure: Option<&'a str>,
+    /// Index pages only (a LinkEntry in the theme's docs): the commentary's lead, up
+    /// to its first finished paragraph (see [`crate::markdown::Rendered::lead_len`]).
+    /// A tag page lists many links, so each shows its lead and points to the issue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead_html: Option<&'a str>,
+    /// Index pages only: whether the commentary goes on after `lead_html`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub more: Option<bool>,
+    /// Index pages only: the issue the link is from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issue: Option<FromIssue<'a>>,
 }
 
 /// An outage.
@@ -110,6 +121,9 @@ pub struct OutageView<'a> {
     pub date_display: Option<String>,
     pub tags: Vec<TagLink<'a>>,
     pub commentary_html: &'a str,
+    /// Index pages only (an OutageEntry in the theme's docs): the issue it is from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issue: Option<FromIssue<'a>>,
 }
 
 /// Which issue an entry of an index comes from, and the anchor to jump to.
@@ -117,33 +131,21 @@ pub struct OutageView<'a> {
 pub struct FromIssue<'a> {
     pub number: u32,
     pub title: &'a str,
-    pub url: String,
-    pub date: String,
-    pub date_display: String,
+    pub url: &'a str,
+    pub date: &'a str,
+    pub date_display: &'a str,
     /// The issue page URL with `#id` of the entry.
     pub anchor_url: String,
 }
 
-/// A link in a tag index.
-#[derive(Serialize)]
-pub struct LinkEntry<'a> {
-    #[serde(flatten)]
-    pub link: LinkView<'a>,
-    /// The commentary's lead, up to its first finished paragraph (see [`crate::markdown::Rendered::lead_len`]):
-    /// a tag page lists many links, so each shows its lead and points to the issue.
-    pub lead_html: &'a str,
-    /// Whether the commentary goes on after `lead_html`.
-    pub more: bool,
-    pub issue: FromIssue<'a>,
-}
+/// A link as index pages list it: a [`LinkView`] with `lead_html`, `more` and `issue`.
+///
+/// The same struct rather than one that `#[serde(flatten)]`s a `LinkView`: serde
+/// serializes a flattened struct as a map, which took twice as long for Tera's values.
+pub type LinkEntry<'a> = LinkView<'a>;
 
-/// An outage in an outage index.
-#[derive(Serialize)]
-pub struct OutageEntry<'a> {
-    #[serde(flatten)]
-    pub outage: OutageView<'a>,
-    pub issue: FromIssue<'a>,
-}
+/// An outage as the outage indexes list it: an [`OutageView`] with `issue`.
+pub type OutageEntry<'a> = OutageView<'a>;
 
 /// A tag or service in a list of them, with how many entries it has.
 #[derive(Serialize)]
@@ -247,13 +249,44 @@ pub mod paths {
 pub struct Views<'a> {
     pub site: &'a Site,
     config: &'a Config,
+    /// What index entries show of each issue (by position in `site.issues`), made once:
+    /// formatting them for each of the thousands of entries was ~2 % of a build.
+    issues: Vec<IssueRef>,
+    /// Tag slug → URL of its page, for links' and outages' tags, made once likewise.
+    link_tag_urls: ahash::AHashMap<&'a str, String>,
+    outage_tag_urls: ahash::AHashMap<&'a str, String>,
+}
+
+/// An issue's URL and dates, as [`FromIssue`] borrows them.
+struct IssueRef {
+    url: String,
+    date: String,
+    date_display: String,
 }
 
 impl<'a> Views<'a> {
     pub fn new(site: &'a Site) -> Self {
+        let config = &site.config;
+        let issues = site
+            .issues
+            .iter()
+            .map(|i| IssueRef {
+                url: config.href(&paths::issue(i.number)),
+                date: i.date.to_string(),
+                date_display: display_date(i.date),
+            })
+            .collect();
+        let urls = |tags: &'a [TagIndex], path: fn(&str) -> String| {
+            tags.iter()
+                .map(|t| (t.tag.slug.as_str(), config.href(&path(&t.tag.slug))))
+                .collect()
+        };
         Views {
             site,
-            config: &site.config,
+            config,
+            issues,
+            link_tag_urls: urls(&site.link_tags, paths::link_tag),
+            outage_tag_urls: urls(&site.outage_tags, paths::outage_tag),
         }
     }
 
@@ -305,7 +338,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn issue(&self, issue: &'a Issue) -> IssueView<'a> {
+    pub fn issue(&'a self, issue: &'a Issue) -> IssueView<'a> {
         IssueView {
             summary: self.summary(issue),
             intro_html: &issue.intro_html,
@@ -315,7 +348,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn link(&self, l: &'a Link) -> LinkView<'a> {
+    fn link(&'a self, l: &'a Link) -> LinkView<'a> {
         LinkView {
             id: &l.id,
             title: &l.title,
@@ -324,15 +357,18 @@ impl<'a> Views<'a> {
             tags: l
                 .tags
                 .iter()
-                .map(|t| self.tag_link(t, paths::link_tag(&t.slug)))
+                .map(|t| self.tag_link(t, &self.link_tag_urls, paths::link_tag))
                 .collect(),
             commentary_html: &l.commentary.html,
             via: l.via.as_deref(),
             disclosure: l.disclosure.as_deref(),
+            lead_html: None,
+            more: None,
+            issue: None,
         }
     }
 
-    fn outage(&self, o: &'a Outage) -> OutageView<'a> {
+    fn outage(&'a self, o: &'a Outage) -> OutageView<'a> {
         OutageView {
             id: &o.id,
             service: &o.service,
@@ -344,47 +380,59 @@ impl<'a> Views<'a> {
             tags: o
                 .tags
                 .iter()
-                .map(|t| self.tag_link(t, paths::outage_tag(&t.slug)))
+                .map(|t| self.tag_link(t, &self.outage_tag_urls, paths::outage_tag))
                 .collect(),
             commentary_html: &o.commentary_html,
+            issue: None,
         }
     }
 
-    fn tag_link(&self, t: &'a Tag, path: String) -> TagLink<'a> {
+    /// `t` with its page's URL: from `urls` (made once), else made from `path`.
+    fn tag_link(
+        &'a self,
+        t: &'a Tag,
+        urls: &'a ahash::AHashMap<&'a str, String>,
+        path: fn(&str) -> String,
+    ) -> TagLink<'a> {
+        let url = match urls.get(t.slug.as_str()) {
+            Some(url) => url.into(),
+            None => self.config.href(&path(&t.slug)).into(),
+        };
         TagLink {
             slug: &t.slug,
             name: self.site.tag_name(t),
-            url: self.config.href(&path),
+            url,
         }
     }
 
-    fn source_issue(&self, issue: &'a Issue, anchor: &str) -> FromIssue<'a> {
-        let url = self.config.href(&paths::issue(issue.number));
+    /// Issue `i` (its position in `site.issues`) for an entry with id `anchor`.
+    fn source_issue(&'a self, i: usize, anchor: &str) -> FromIssue<'a> {
+        let (issue, r) = (&self.site.issues[i], &self.issues[i]);
         FromIssue {
             number: issue.number,
             title: &issue.title,
-            anchor_url: format!("{url}#{anchor}"),
-            url,
-            date: issue.date.to_string(),
-            date_display: display_date(issue.date),
+            anchor_url: format!("{}#{anchor}", r.url),
+            url: &r.url,
+            date: &r.date,
+            date_display: &r.date_display,
         }
     }
 
-    pub fn link_entry(&self, r: ItemRef) -> LinkEntry<'a> {
-        let (issue, link) = self.site.link(r);
+    pub fn link_entry(&'a self, r: ItemRef) -> LinkEntry<'a> {
+        let (_, link) = self.site.link(r);
         LinkEntry {
-            link: self.link(link),
-            lead_html: link.commentary.lead(),
-            more: link.commentary.has_more(),
-            issue: self.source_issue(issue, &link.id),
+            lead_html: Some(link.commentary.lead()),
+            more: Some(link.commentary.has_more()),
+            issue: Some(self.source_issue(r.issue, &link.id)),
+            ..self.link(link)
         }
     }
 
-    pub fn outage_entry(&self, r: ItemRef) -> OutageEntry<'a> {
-        let (issue, outage) = self.site.outage(r);
+    pub fn outage_entry(&'a self, r: ItemRef) -> OutageEntry<'a> {
+        let (_, outage) = self.site.outage(r);
         OutageEntry {
-            outage: self.outage(outage),
-            issue: self.source_issue(issue, &outage.id),
+            issue: Some(self.source_issue(r.issue, &outage.id)),
+            ..self.outage(outage)
         }
     }
 
