@@ -68,7 +68,7 @@ impl Feed {
     pub fn render<'c>(
         self,
         site: &Site,
-        contents: impl FnOnce() -> Result<&'c [String]>,
+        contents: impl FnOnce() -> Result<&'c [tera::Value]>,
     ) -> Result<Vec<Output>> {
         match self {
             Feed::Issues => issue_feeds(site, contents()?),
@@ -78,14 +78,14 @@ impl Feed {
 }
 
 /// The site's issue feeds. `contents[i]` is the rendered body of `site.issues[i]`.
-fn issue_feeds(site: &Site, contents: &[String]) -> Result<Vec<Output>> {
+fn issue_feeds(site: &Site, contents: &[tera::Value]) -> Result<Vec<Output>> {
     let limit = site.config.feed_limit;
     let items: Vec<FeedItem> = site
         .issues
         .iter()
         .zip(contents)
         .take(limit)
-        .map(|(issue, html)| FeedItem::issue(site, issue, html))
+        .map(|(issue, html)| FeedItem::issue(site, issue, html.as_str().unwrap_or_default()))
         .collect();
     let c = &site.config;
     Ok(vec![

@@ -194,7 +194,7 @@ pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Issue, Vec<Diag
         base: split.front_offset,
         config,
         number: 0,
-        newlines: text.match_indices('\n').map(|(i, _)| i).collect(),
+        newlines: memchr::memchr_iter(b'\n', text.as_bytes()).collect(),
         problems,
     };
     let issue = check.issue(raw, split.body);

@@ -157,12 +157,12 @@ impl<'a> Entries<'a> {
         ctx.insert_value(key, value);
         let issue = &self.views.site.issues[r.issue];
         let page = format!("{}#{key}-{}", paths::issue(issue.number), r.item + 1);
-        let html = self.templates.render(template, &ctx, &page)?;
+        let html = self.templates.render(template, &ctx, &page, true)?;
         let mut map = ctx
             .remove(key)
             .and_then(Value::into_map)
             .unwrap_or_default();
-        map.insert("html".into(), Value::safe_string(&html));
+        map.insert("html".into(), html);
         Ok(Value::from(map))
     }
 }

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Context, Tera};
+use tera::{Context, Tera, Value};
 
 use crate::error::{Error, Result};
 use crate::feeds;
@@ -97,19 +97,27 @@ impl Templates {
 
     /// Renders `template` for the page at site path `path`.
     ///
-    /// Tera renders into a buffer kept per thread, so it grows to the largest page
-    /// once instead of doubling its way up for every page (at 5,000 issues, growing
-    /// and page-faulting fresh buffers was a third of rendering); the page then gets
-    /// an exact-size copy.
-    fn render(&self, template: &str, ctx: &Context, path: &str) -> Result<String> {
+    /// Renders `template` for site path `path` into a string value for other templates
+    /// (`safe`: printed without escaping).
+    ///
+    /// Tera renders into a buffer kept per thread, so it grows to the largest output
+    /// once instead of doubling its way up for every one (at 5,000 issues, growing
+    /// and page-faulting fresh buffers was a third of rendering); the value is then
+    /// made straight from that buffer, its only copy.
+    fn render(&self, template: &str, ctx: &Context, path: &str, safe: bool) -> Result<Value> {
         thread_local! {
             static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
         }
         let render = |buffer: &mut Vec<u8>| {
             buffer.clear();
             self.render_to(template, ctx, path, buffer)?;
-            String::from_utf8(buffer.clone())
-                .map_err(|e| Error::Output(format!("/{path} is not UTF-8: {e}")))
+            let text = std::str::from_utf8(buffer)
+                .map_err(|e| Error::Output(format!("/{path} is not UTF-8: {e}")))?;
+            Ok(if safe {
+                Value::safe_string(text)
+            } else {
+                Value::normal_string(text)
+            })
         };
         BUFFER.with(|cell| match cell.try_borrow_mut() {
             Ok(mut buffer) => render(&mut buffer),
@@ -178,11 +186,11 @@ impl Templates {
 /// and themes mark every piece of rendered Markdown and every pre-rendered entry safe
 /// (hundreds of megabytes copied at 5,000 issues). A string value is shared and only
 /// flagged; anything else is printed and flagged, as the built-in does.
-fn safe(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+fn safe(value: Value, _: tera::Kwargs, _: &tera::State) -> Value {
     if value.is_string() {
         value.mark_safe()
     } else {
-        tera::Value::safe_string(&value.to_string())
+        Value::safe_string(&value.to_string())
     }
 }
 
@@ -267,7 +275,7 @@ struct Run<'a> {
     /// Hash of the tag and service lists (see [`pages::counts_key`]).
     counts: u64,
     /// The latest issues' bodies, for the home page and the feeds: rendered once, when needed.
-    latest: std::sync::OnceLock<Result<Vec<String>>>,
+    latest: std::sync::OnceLock<Result<Vec<Value>>>,
 }
 
 impl Run<'_> {
@@ -324,19 +332,22 @@ impl Run<'_> {
     }
 
     /// Issue `i` as a template value, and its body rendered by `issue_content.html`.
-    fn issue(&self, i: usize) -> Result<(tera::Value, String)> {
+    fn issue(&self, i: usize) -> Result<(Value, Value)> {
         let issue = &self.site.issues[i];
         let value = value(&self.views.issue(issue))?;
         let mut ctx = self.base.clone();
         ctx.insert_value("issue", value.clone());
-        let body =
-            self.templates
-                .render("issue_content.html", &ctx, &paths::issue(issue.number))?;
+        let body = self.templates.render(
+            "issue_content.html",
+            &ctx,
+            &paths::issue(issue.number),
+            false,
+        )?;
         Ok((value, body))
     }
 
     /// The bodies of the latest `feed_limit` issues.
-    fn latest(&self) -> Result<&[String]> {
+    fn latest(&self) -> Result<&[Value]> {
         let n = self
             .site
             .issues
@@ -486,8 +497,8 @@ fn all_or_every_error<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
 }
 
 /// `v` as a template value, built once to be shared by several contexts.
-fn value<T: Serialize>(v: &T) -> Result<tera::Value> {
-    tera::Value::try_from_serializable(v).map_err(|e| Error::Template {
+fn value<T: Serialize>(v: &T) -> Result<Value> {
+    Value::try_from_serializable(v).map_err(|e| Error::Template {
         context: "preparing template data".into(),
         message: e.to_string(),
     })

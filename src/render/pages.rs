@@ -168,8 +168,8 @@ impl Page {
         self,
         views: &Views,
         entries: &Entries,
-        contents: &[String],
-        issue: Option<(tera::Value, String)>,
+        contents: &[tera::Value],
+        issue: Option<(tera::Value, tera::Value)>,
     ) -> Result<PageJob> {
         let site = views.site;
         let c = &site.config;
@@ -187,7 +187,8 @@ impl Page {
         Ok(match self {
             Page::Home => {
                 ctx.insert("latest", &site.issues.first().map(|i| views.issue(i)));
-                ctx.insert("latest_html", contents.first().map_or("", String::as_str));
+                let latest_html = contents.first().and_then(tera::Value::as_str);
+                ctx.insert("latest_html", latest_html.unwrap_or(""));
                 let recent: Vec<_> = site
                     .issues
                     .iter()
@@ -222,7 +223,7 @@ impl Page {
                 })?;
                 let issue = &site.issues[i];
                 ctx.insert_value("issue", value);
-                ctx.insert("content_html", &body);
+                ctx.insert_value("content_html", body);
                 ctx.insert("prev", &site.issues.get(i + 1).map(|p| views.summary(p)));
                 ctx.insert(
                     "next",
