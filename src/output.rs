@@ -82,7 +82,7 @@ pub struct WriteReport {
 
 /// Checks output paths for ones that escape the folder or collide, before anything is committed.
 pub fn check(paths: &[String]) -> Result<()> {
-    let mut seen = BTreeSet::new();
+    let mut seen = ahash::AHashSet::with_capacity(paths.len());
     for path in paths {
         if !is_relative_normal(path) {
             return Err(Error::Output(format!(
@@ -96,15 +96,16 @@ pub fn check(paths: &[String]) -> Result<()> {
         }
     }
     // A file may not sit where another output needs a folder (static/tags vs /tags/x/index.html).
+    // The paths are normal and relative (checked above), so their folders are the
+    // prefixes before each `/`.
     for path in paths {
-        let mut dir = Path::new(path).parent();
-        while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
-            if let Some(file) = d.to_str().filter(|d| seen.contains(d)) {
+        for (i, _) in path.match_indices(['/', '\\']) {
+            let dir = &path[..i];
+            if seen.contains(dir) {
                 return Err(Error::Output(format!(
-                    "`{file}` would be both a file and the folder holding `{path}`; rename the static file or page"
+                    "`{dir}` would be both a file and the folder holding `{path}`; rename the static file or page"
                 )));
             }
-            dir = d.parent();
         }
     }
     Ok(())
@@ -325,5 +326,48 @@ fn remove_empty_parents(path: &Path, stop: &Path) {
             break;
         }
         dir = d.parent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+
+    fn paths(list: &[&str]) -> Vec<String> {
+        list.iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn check_accepts_distinct_files_in_distinct_folders() {
+        let ok = paths(&[
+            "index.html",
+            "tags/index.html",
+            "tags/dns/index.html",
+            "tags.css",
+        ]);
+        assert!(check(&ok).is_ok());
+    }
+
+    #[test]
+    fn check_refuses_escapes_duplicates_and_files_that_are_folders() {
+        for (bad, says) in [
+            (&["../x.html"][..], "leaves the output folder"),
+            (&["/etc/x"][..], "leaves the output folder"),
+            (
+                &["a/b.html", "a/b.html"][..],
+                "two things would be written to `a/b.html`",
+            ),
+            (
+                &["tags", "tags/dns/index.html"][..],
+                "`tags` would be both a file and the folder",
+            ),
+            (
+                &["tags/dns/index.html", "tags/dns"][..],
+                "`tags/dns` would be both",
+            ),
+        ] {
+            let err = check(&paths(bad)).unwrap_err().to_string();
+            assert!(err.contains(says), "{bad:?}: {err}");
+        }
     }
 }

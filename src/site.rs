@@ -3,7 +3,11 @@
 //! Indexes hold positions ([`ItemRef`]) into `issues` rather than copies, so a
 //! 10,000-issue archive is held once however many tag pages list its links.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+// aHash: these maps are looked up for every tag of every link and outage, in each
+// build and each of `serve`'s rebuilds; std's SipHash made them several times slower.
+use ahash::AHashMap as HashMap;
 use std::sync::Arc;
 
 use crate::config::Config;
@@ -70,16 +74,25 @@ impl Site {
     pub fn new(config: Config, content: Content) -> Result<Site> {
         let Content { issues, pages } = content;
         check_page_slugs(&pages)?;
-        let tag_names = tag_names(&issues, &config);
-        let mut link_tags = tag_index(&issues, |i| &i.links, |l: &Link| &l.tags);
-        let outages = outages_newest_first(&issues);
-        let mut outage_tags = outage_tag_index(&issues, &outages);
+        // The indexes of links and of outages are independent: built side by side, as
+        // this runs while no other work can (between loading and rendering).
+        let ((tag_names, mut link_tags), (outages, mut outage_tags, services)) = rayon::join(
+            || {
+                let names = tag_names(&issues, &config);
+                (names, tag_index(&issues, |i| &i.links, |l: &Link| &l.tags))
+            },
+            || {
+                let outages = outages_newest_first(&issues);
+                let tags = outage_tag_index(&issues, &outages);
+                let services = service_index(&issues, &outages);
+                (outages, tags, services)
+            },
+        );
         for index in link_tags.iter_mut().chain(&mut outage_tags) {
             if let Some(name) = tag_names.get(&index.tag.slug) {
                 index.tag.name.clone_from(name);
             }
         }
-        let services = service_index(&issues, &outages);
         let years = years(&issues);
         Ok(Site {
             config,

@@ -233,11 +233,15 @@ pub fn render(
         p.listed(site)
             .first()
             .map(|r| r.issue)
-            .or(p.newest_issue(site))
+            .or_else(|| p.newest_issue(site))
     });
     let pages = order.into_iter().par_bridge().map(|page| run.page(page));
     let feeds = feeds::all(site).into_par_iter().map(|feed| run.feed(feed));
-    let rendered = pages.chain(feeds).collect::<Vec<_>>();
+    // The sitemap lists every page, so it is made alongside them rather than after.
+    let (rendered, sitemap) = rayon::join(
+        || pages.chain(feeds).collect::<Vec<_>>(),
+        || sitemap(site, templates, &base).and_then(|out| put(sink, out)),
+    );
     let mut rendered: Vec<Rendered> = all_or_every_error(rendered)?
         .into_iter()
         .flatten()
@@ -249,7 +253,7 @@ pub fn render(
         "robots.txt",
         templates.render_file("robots.txt", &robots_ctx, "robots.txt")?,
     );
-    paths.push(put(sink, sitemap(site, templates, &base)?)?);
+    paths.push(sitemap?);
     paths.push(put(sink, robots)?);
     check_statics(&paths, statics)?;
     for (path, src) in statics {
