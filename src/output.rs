@@ -97,9 +97,9 @@ pub fn check(paths: &[String]) -> Result<()> {
     }
     // A file may not sit where another output needs a folder (static/tags vs /tags/x/index.html).
     // The paths are normal and relative (checked above), so their folders are the
-    // prefixes before each `/`.
+    // prefixes before each separator.
     for path in paths {
-        for (i, _) in path.match_indices(['/', '\\']) {
+        for (i, _) in path.match_indices(std::path::is_separator) {
             let dir = &path[..i];
             if seen.contains(dir) {
                 return Err(Error::Output(format!(

@@ -95,8 +95,6 @@ impl Templates {
         Ok(Templates { tera, ..templates })
     }
 
-    /// Renders `template` for the page at site path `path`.
-    ///
     /// Renders `template` for site path `path` into a string value for other templates
     /// (`safe`: printed without escaping).
     ///

@@ -187,8 +187,8 @@ impl Page {
         Ok(match self {
             Page::Home => {
                 ctx.insert("latest", &site.issues.first().map(|i| views.issue(i)));
-                let latest_html = contents.first().and_then(tera::Value::as_str);
-                ctx.insert("latest_html", latest_html.unwrap_or(""));
+                let latest_html = contents.first().cloned();
+                ctx.insert_value("latest_html", latest_html.unwrap_or_else(|| "".into()));
                 let recent: Vec<_> = site
                     .issues
                     .iter()
