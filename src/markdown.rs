@@ -5,6 +5,7 @@
 //! syntax set is loaded once per process: loading it costs milliseconds, and a
 //! site has thousands of snippets.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
@@ -145,12 +146,26 @@ fn to_html_with(markdown: &str, footnote_prefix: &str, highlight: bool) -> Rende
             numbers: Vec::new(),
         },
     };
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, lead.into_iter().filter_map(|e| writer.event(e)));
-    let lead_len = html.len();
-    pulldown_cmark::html::push_html(&mut html, rest.into_iter().filter_map(|e| writer.event(e)));
-    html.shrink_to_fit();
-    Rendered { html, lead_len }
+    let write = |html: &mut String| {
+        html.clear();
+        pulldown_cmark::html::push_html(html, lead.into_iter().filter_map(|e| writer.event(e)));
+        let lead_len = html.len();
+        pulldown_cmark::html::push_html(html, rest.into_iter().filter_map(|e| writer.event(e)));
+        // An exact-size copy: a site keeps every rendered snippet until it exits, and
+        // `shrink_to_fit` does not shrink a block the allocator considers close enough
+        // (mimalloc keeps anything over half used), so grown buffers kept their slack.
+        Rendered {
+            html: html.as_str().to_owned(),
+            lead_len,
+        }
+    };
+    thread_local! {
+        static SCRATCH: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut html) => write(&mut html),
+        Err(_) => write(&mut String::new()),
+    })
 }
 
 /// How many of `events` make the lead: up to the end of the first top-level paragraph
