@@ -368,7 +368,9 @@ impl Checker<'_> {
     }
 
     fn tags(&mut self, raw: Vec<Spanned<String>>) -> Vec<Tag> {
-        let mut tags: Vec<Tag> = Vec::new();
+        // Sized up front: the model keeps it (160,000 tags at 5,000 issues), and a Vec
+        // grown from empty holds room for four.
+        let mut tags: Vec<Tag> = Vec::with_capacity(raw.len());
         for tag in raw {
             if let Some(t) = self.tag(&tag)
                 && !tags.iter().any(|x| x.slug == t.slug)
