@@ -84,7 +84,7 @@ pub struct SponsorView<'a> {
 /// (template values are reference-counted) by every link and outage that carries
 /// it. Serializing the same few dozen tags for each of their 160,000 uses at 5,000
 /// issues was ~7 % of rendering.
-fn tag_link(slug: &str, name: &str, url: &str) -> Value {
+fn tag_value(slug: &str, name: &str, url: &str) -> Value {
     let fields = [("slug", slug), ("name", name), ("url", url)];
     Value::from(
         fields
@@ -261,7 +261,7 @@ pub struct Views<'a> {
     /// What index entries show of each issue (by position in `site.issues`), made once:
     /// formatting them for each of the thousands of entries was ~2 % of a build.
     issues: Vec<IssueRef>,
-    /// Tag slug → the tag as a template value (see [`tag_link`]), for links' and
+    /// Tag slug → the tag as a template value (see [`tag_value`]), for links' and
     /// outages' tags, made once likewise.
     link_tags: AHashMap<&'a str, Value>,
     outage_tags: AHashMap<&'a str, Value>,
@@ -290,7 +290,7 @@ impl<'a> Views<'a> {
             tags.iter()
                 .map(|t| {
                     let (slug, name) = (t.tag.slug.as_str(), site.tag_name(&t.tag));
-                    (slug, tag_link(slug, name, &config.href(&path(slug))))
+                    (slug, tag_value(slug, name, &config.href(&path(slug))))
                 })
                 .collect()
         };
@@ -410,7 +410,7 @@ impl<'a> Views<'a> {
     ) -> Value {
         match made.get(t.slug.as_str()) {
             Some(value) => value.clone(),
-            None => tag_link(
+            None => tag_value(
                 &t.slug,
                 self.site.tag_name(t),
                 &self.config.href(&path(&t.slug)),
