@@ -146,6 +146,10 @@ fn parse_all<T: Send + Sync + Clone>(
 ) -> Vec<Result<T, Vec<Diagnostic>>> {
     let fresh: Vec<(Option<Stamp>, Parse<T>)> = files
         .par_iter()
+        // Small batches, so the last ones can be shared out: with rayon's default
+        // split, one thread was left parsing a long run of files alone at the end
+        // (one core idle for ~0.1 s at 5,000 issues).
+        .with_max_len(4)
         .map(|path| {
             let stamp = Stamp::of(path);
             if let Some((cached, result)) = cache.get(path).filter(|(s, _)| Some(*s) == stamp) {
