@@ -75,16 +75,17 @@ pub fn render_into(site: &Site, sink: &dyn output::Sink) -> Result<Vec<String>> 
     Ok(rendered.into_iter().map(|r| r.path).collect())
 }
 
-/// Like [`render_into`], but pages in `known` whose key is unchanged are not rendered
-/// (nor sent to `sink`); `serve` keeps its copies of those.
+/// Like [`render_into`], but with `reuse` pages whose key is unchanged are not rendered
+/// (nor sent to `sink`; `serve` keeps its copies of those), and index entries are
+/// reused from earlier renders.
 pub fn render_reusing(
     site: &Site,
     sink: &dyn output::Sink,
-    known: Option<&render::Known>,
+    reuse: Option<render::Reuse>,
 ) -> Result<Vec<render::Rendered>> {
     let files = theme::load(&site.config)?;
     let templates = render::Templates::compile(&files)?;
-    let rendered = render::render(site, &templates, &files.statics, sink, known)?;
+    let rendered = render::render(site, &templates, &files.statics, sink, reuse)?;
     let paths: Vec<String> = rendered.iter().map(|r| r.path.clone()).collect();
     output::check(&paths)?;
     Ok(rendered)

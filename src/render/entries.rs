@@ -9,7 +9,13 @@
 //! `index_outage.html`, is the entry's `html` field. Each entry knows how many
 //! pages list it and is dropped after the last, so memory holds the entries of
 //! the pages in progress rather than the whole archive.
+//!
+//! `serve` also keeps every entry from one render to the next ([`Kept`]): an edit
+//! re-renders the entries of the edited issue, not the fifty on each index page
+//! that lists one of them.
 
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
@@ -35,7 +41,63 @@ pub struct Entries<'a> {
     /// Every service, as `Counted`.
     services: OnceLock<Result<Value>>,
     /// Index base path → the URLs of all its pages, shared by those pages.
-    page_urls: Mutex<std::collections::HashMap<String, Value>>,
+    page_urls: Mutex<HashMap<String, Value>>,
+    /// Entries of earlier renders, and the key that says which are still current.
+    kept: Option<(&'a Kept, u64)>,
+}
+
+/// Index entries kept between renders of one site (`serve`), by [`entry_key`].
+///
+/// An entry shows its link or outage, its issue's number, title, date and URL, and
+/// tag names and settings; so it is current while its issue's source and the
+/// render's global key (templates, config, tag names) are unchanged, the same test
+/// that lets `serve` keep a page.
+#[derive(Default)]
+pub struct Kept(Mutex<HashMap<u64, Value>>);
+
+impl Kept {
+    fn get(&self, key: u64) -> Option<Value> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned()
+    }
+
+    fn insert(&self, key: u64, value: Value) {
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        map.insert(key, value);
+    }
+
+    /// Drops the entries whose key is not in `current`.
+    fn retain(&self, current: &HashSet<u64>) {
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        map.retain(|key, _| current.contains(key));
+    }
+
+    /// How many entries are kept.
+    pub fn len(&self) -> usize {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+
+    /// Whether no entry is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Which list an entry comes from.
+#[derive(Clone, Copy, Hash)]
+enum Kind {
+    Link,
+    Outage,
+}
+
+/// The key of item `r` of list `kind` in a render whose global key is `global`.
+fn entry_key(site: &Site, global: u64, kind: Kind, r: ItemRef) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (global, kind, site.issues[r.issue].source_hash, r.item).hash(&mut h);
+    h.finish()
 }
 
 /// One entry: its value while pages that list it are still to come.
@@ -47,7 +109,14 @@ struct Slot {
 }
 
 impl<'a> Entries<'a> {
-    pub fn new(views: &'a Views<'a>, templates: &'a Templates, base: &'a Context) -> Self {
+    /// Entries for one render; with `kept` (and the render's global key), entries are
+    /// taken from and added to it.
+    pub fn new(
+        views: &'a Views<'a>,
+        templates: &'a Templates,
+        base: &'a Context,
+        kept: Option<(&'a Kept, u64)>,
+    ) -> Self {
         let site: &Site = views.site;
         let slots = |count: fn(&crate::content::Issue) -> usize| -> Vec<Vec<Slot>> {
             site.issues
@@ -80,7 +149,25 @@ impl<'a> Entries<'a> {
             outage_tags: OnceLock::new(),
             services: OnceLock::new(),
             page_urls: Mutex::default(),
+            kept,
         }
+    }
+
+    /// Drops from the kept entries those of items the site no longer has (or has changed).
+    pub fn prune_kept(&self) {
+        let Some((kept, global)) = self.kept else {
+            return;
+        };
+        let site = self.views.site;
+        let mut current = HashSet::new();
+        for (issue, i) in site.issues.iter().enumerate() {
+            let keys = |kind, count: usize| {
+                (0..count).map(move |item| entry_key(site, global, kind, ItemRef { issue, item }))
+            };
+            current.extend(keys(Kind::Link, i.links.len()));
+            current.extend(keys(Kind::Outage, i.outages.len()));
+        }
+        kept.retain(&current);
     }
 
     /// Entries per page of an index (`paginate`; 0: all on one).
@@ -134,15 +221,38 @@ impl<'a> Entries<'a> {
     /// The link `r` points at, as a `LinkEntry` with `html`.
     pub fn link(&self, r: ItemRef) -> Result<Value> {
         take(&self.links[r.issue][r.item], || {
-            self.make(self.views.link_entry(r), "link", "index_link.html", r)
+            self.kept_or(Kind::Link, r, || {
+                self.make(self.views.link_entry(r), "link", "index_link.html", r)
+            })
         })
     }
 
     /// The outage `r` points at, as an `OutageEntry` with `html`.
     pub fn outage(&self, r: ItemRef) -> Result<Value> {
         take(&self.outages[r.issue][r.item], || {
-            self.make(self.views.outage_entry(r), "outage", "index_outage.html", r)
+            self.kept_or(Kind::Outage, r, || {
+                self.make(self.views.outage_entry(r), "outage", "index_outage.html", r)
+            })
         })
+    }
+
+    /// The kept entry for item `r`, or one made by `make` (and kept, if entries are).
+    fn kept_or(
+        &self,
+        kind: Kind,
+        r: ItemRef,
+        make: impl FnOnce() -> Result<Value>,
+    ) -> Result<Value> {
+        let Some((kept, global)) = self.kept else {
+            return make();
+        };
+        let key = entry_key(self.views.site, global, kind, r);
+        if let Some(value) = kept.get(key) {
+            return Ok(value);
+        }
+        let value = make()?;
+        kept.insert(key, value.clone());
+        Ok(value)
     }
 
     fn make<T: Serialize>(

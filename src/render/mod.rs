@@ -20,6 +20,7 @@ use crate::feeds;
 use crate::output::{Output, Sink};
 use crate::site::Site;
 use crate::theme::ThemeFiles;
+pub use entries::Kept;
 use pages::PageJob;
 use views::{Views, paths};
 
@@ -198,28 +199,30 @@ fn safe(value: Value, _: tera::Kwargs, _: &tera::State) -> Value {
 /// pages at a time rather than the whole site. Only the issue bodies the home
 /// page and the feeds share are kept.
 ///
-/// With `known` (output path → key of a page the caller already holds), pages
-/// whose key is unchanged are not rendered again: `serve` re-renders only what
-/// an edit touched. Returns every output, rendered or not.
+/// With `reuse`, pages whose key is unchanged are not rendered again and index
+/// entries are kept between renders: `serve` re-renders only what an edit touched.
+/// Returns every output, rendered or not.
 pub fn render(
     site: &Site,
     templates: &Templates,
     statics: &crate::theme::Files,
     sink: &dyn Sink,
-    known: Option<&Known>,
+    reuse: Option<Reuse>,
 ) -> Result<Vec<Rendered>> {
     let views = Views::new(site);
     let mut base = Context::new();
     base.insert("site", &views.site());
+    let global = global_key(site, templates);
+    let kept = reuse.map(|r| (r.entries, global));
     let run = Run {
         site,
         templates,
         views: &views,
-        entries: entries::Entries::new(&views, templates, &base),
+        entries: entries::Entries::new(&views, templates, &base, kept),
         base: &base,
         sink,
-        known,
-        global: global_key(site, templates),
+        known: reuse.map(|r| r.known),
+        global,
         counts: pages::counts_key(site),
         latest: std::sync::OnceLock::new(),
     };
@@ -248,6 +251,7 @@ pub fn render(
         .into_iter()
         .flatten()
         .collect();
+    run.entries.prune_kept();
 
     let mut paths: Vec<String> = rendered.iter().map(|r| r.path.clone()).collect();
     let robots_ctx = with(&base, "sitemap_url", &site.config.permalink("sitemap.xml"));
@@ -373,6 +377,15 @@ impl Run<'_> {
 
 /// Output path → key of pages a caller holds from an earlier render (see [`render`]).
 pub type Known = std::collections::HashMap<String, u64>;
+
+/// What a caller that renders one site again and again (`serve`) keeps between renders.
+#[derive(Clone, Copy)]
+pub struct Reuse<'a> {
+    /// The key of every page the caller holds: a page whose key is unchanged is skipped.
+    pub known: &'a Known,
+    /// Index entries of earlier renders: reused while current, refreshed otherwise.
+    pub entries: &'a entries::Kept,
+}
 
 /// One output of a render.
 #[derive(Debug, Clone)]

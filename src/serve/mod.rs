@@ -26,7 +26,7 @@ use tokio_stream::wrappers::BroadcastStream;
 use crate::config::BuildOptions;
 use crate::error::{Error, Result};
 use crate::output::Memory;
-use crate::render::{Known, Rendered};
+use crate::render::{Known, Rendered, Reuse};
 
 const LIVE_JS: &str = include_str!("live.js");
 
@@ -59,6 +59,8 @@ struct Shared {
     events: broadcast::Sender<Notice>,
     /// Parsed content of the last rebuild: an edit re-parses only the changed files.
     cache: Mutex<crate::content::Cache>,
+    /// Index entries of the last rebuild: an edit re-renders only the edited issue's.
+    entries: crate::render::Kept,
 }
 
 /// What a rebuild did, for the terminal.
@@ -94,7 +96,11 @@ impl Shared {
             let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
             crate::load_with(opts, &mut cache).and_then(|site| {
                 let memory = Memory::default();
-                let rendered = crate::render_reusing(&site, &memory, Some(&previous.keys))?;
+                let reuse = Reuse {
+                    known: &previous.keys,
+                    entries: &self.entries,
+                };
+                let rendered = crate::render_reusing(&site, &memory, Some(reuse))?;
                 Ok((rendered, memory.into_outputs()))
             })
         };
@@ -197,6 +203,7 @@ async fn run(mut opts: ServeOptions) -> Result<()> {
         snapshot: RwLock::new(Arc::new(empty)),
         events: sender,
         cache: Mutex::new(crate::content::Cache::default()),
+        entries: crate::render::Kept::default(),
     });
     match shared.rebuild(&opts.build) {
         Ok(done) => println!(

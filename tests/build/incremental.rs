@@ -6,15 +6,16 @@ use std::collections::BTreeMap;
 
 use sitrep::content::Cache;
 use sitrep::output::Memory;
-use sitrep::render::Known;
+use sitrep::render::{Kept, Known, Reuse};
 
 use crate::support::SiteTest;
 
-/// What serve holds between rebuilds: every file, and the key of every page.
+/// What serve holds between rebuilds: every file, the key of every page, and the index entries.
 #[derive(Default)]
 struct Served {
     cache: Cache,
     known: Known,
+    entries: Kept,
     files: BTreeMap<String, Vec<u8>>,
 }
 
@@ -23,7 +24,11 @@ impl Served {
     fn rebuild(&mut self, site: &SiteTest) -> usize {
         let model = sitrep::load_with(&site_opts(site), &mut self.cache).expect("site loads");
         let memory = Memory::default();
-        let rendered = sitrep::render_reusing(&model, &memory, Some(&self.known)).expect("renders");
+        let reuse = Reuse {
+            known: &self.known,
+            entries: &self.entries,
+        };
+        let rendered = sitrep::render_reusing(&model, &memory, Some(reuse)).expect("renders");
         let mut fresh: BTreeMap<String, Vec<u8>> = memory
             .into_outputs()
             .into_iter()
@@ -150,14 +155,30 @@ fn incremental_rebuilds_match_a_full_build_after_every_kind_of_edit() {
             }),
         ),
         (
+            "the template of index entries",
+            Box::new(|| {
+                site.write(
+                    "templates/index_link.html",
+                    "<p class=\"entry\">{{ link.title }} ({{ link.issue.title }})</p>",
+                );
+            }),
+        ),
+        (
             "the config",
             Box::new(|| edit(&site, "config.toml", "title = \"", "title = \"The ")),
         ),
     ];
     for (what, apply) in edits {
         apply();
+        let kept_before = served.entries.len();
         let rendered = served.rebuild(&site);
         assert_same(&served, &site, what);
+        // Entries of an added issue are kept, those of a deleted one dropped.
+        match what {
+            "a new issue" => assert_eq!(served.entries.len(), kept_before + 1, "{what}"),
+            "a deleted issue" => assert_eq!(served.entries.len(), kept_before - 1, "{what}"),
+            _ => {}
+        }
         if what == "an issue's title" {
             assert!(
                 rendered > 0 && rendered < all / 2,
