@@ -56,33 +56,31 @@ pub struct Entries<'a> {
 pub struct Kept(Mutex<HashMap<u64, Value>>);
 
 impl Kept {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Value>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn get(&self, key: u64) -> Option<Value> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-            .cloned()
+        self.map().get(&key).cloned()
     }
 
     fn insert(&self, key: u64, value: Value) {
-        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        map.insert(key, value);
+        self.map().insert(key, value);
     }
 
     /// Drops the entries whose key is not in `current`.
     fn retain(&self, current: &HashSet<u64>) {
-        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        map.retain(|key, _| current.contains(key));
+        self.map().retain(|key, _| current.contains(key));
     }
 
     /// How many entries are kept.
     pub fn len(&self) -> usize {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).len()
+        self.map().len()
     }
 
     /// Whether no entry is kept.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.map().is_empty()
     }
 }
 
