@@ -45,8 +45,8 @@ impl Feed {
 
     /// A fingerprint of what the feed shows beyond `global` (see `render::Page::key`).
     pub fn key(self, site: &Site, global: u64) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let mut h = crate::content::fingerprints().build_hasher();
         (global, self.paths(site)).hash(&mut h);
         let limit = site.config.feed_limit;
         match self {

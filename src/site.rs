@@ -33,6 +33,8 @@ pub struct TagIndex {
     pub tag: Tag,
     /// Items carrying it, newest first.
     pub items: Vec<ItemRef>,
+    /// The newest issue with such an item (index into [`Site::issues`]), for `lastmod`.
+    pub newest_issue: usize,
 }
 
 /// One service's outages across issues.
@@ -44,6 +46,8 @@ pub struct ServiceIndex {
     pub name: String,
     /// Its outages, newest first.
     pub outages: Vec<ItemRef>,
+    /// The newest issue with one of them (index into [`Site::issues`]), for `lastmod`.
+    pub newest_issue: usize,
 }
 
 /// The whole site, ready to render.
@@ -215,13 +219,17 @@ fn group_by_tag<'a>(
     for r in refs {
         for tag in tags(r) {
             match map.get_mut(tag.slug.as_str()) {
-                Some(index) => index.items.push(r),
+                Some(index) => {
+                    index.items.push(r);
+                    index.newest_issue = index.newest_issue.min(r.issue);
+                }
                 None => {
                     map.insert(
                         &tag.slug,
                         TagIndex {
                             tag: tag.clone(),
                             items: vec![r],
+                            newest_issue: r.issue,
                         },
                     );
                 }
@@ -253,12 +261,16 @@ fn service_index(issues: &[Arc<Issue>], outages: &[ItemRef]) -> Vec<ServiceIndex
     for &r in outages {
         let o = &issues[r.issue].outages[r.item];
         match map.get_mut(o.service_slug.as_str()) {
-            Some(index) => index.outages.push(r),
+            Some(index) => {
+                index.outages.push(r);
+                index.newest_issue = index.newest_issue.min(r.issue);
+            }
             None => {
                 let index = ServiceIndex {
                     slug: o.service_slug.clone(),
                     name: o.service.clone(),
                     outages: vec![r],
+                    newest_issue: r.issue,
                 };
                 map.insert(&o.service_slug, index);
             }

@@ -44,7 +44,7 @@ pub struct Cache {
 /// A file parsed, or the problems found in it.
 type Parse<T> = Result<T, Vec<Diagnostic>>;
 
-type Parsed<T> = HashMap<PathBuf, (Stamp, Parse<T>)>;
+type Parsed<T> = HashMap<PathBuf, (Stamp, Parse<T>), ahash::RandomState>;
 
 /// What tells a file changed without reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +112,14 @@ pub fn load_with(config: &Config, cache: &mut Cache) -> Result<Content> {
 ///
 /// aHash with fixed seeds: std's SipHash took ~1 % of a build hashing every issue.
 pub fn hash_text(text: &str) -> u64 {
-    ahash::RandomState::with_seeds(1, 2, 3, 4).hash_one(text)
+    fingerprints().hash_one(text)
+}
+
+/// Hashers for fingerprints (source hashes, `serve`'s page keys), equal for equal
+/// input within one process: aHash with fixed seeds, several times faster than std's
+/// SipHash over the ~200,000 items a 5,000-issue site's page keys cover.
+pub fn fingerprints() -> ahash::RandomState {
+    ahash::RandomState::with_seeds(1, 2, 3, 4)
 }
 
 /// All `*.md` files under `dir` (recursively), sorted; none if `dir` does not exist.
@@ -144,7 +151,8 @@ fn parse_all<T: Send + Sync + Clone>(
     cache: &mut Parsed<T>,
     parse: impl Fn(&Path, &str) -> Result<T, Vec<Diagnostic>> + Sync,
 ) -> Vec<Result<T, Vec<Diagnostic>>> {
-    let fresh: Vec<(Option<Stamp>, Parse<T>)> = files
+    // (stamp, result, whether it came from the cache)
+    let fresh: Vec<(Option<Stamp>, Parse<T>, bool)> = files
         .par_iter()
         // Small batches, so the last ones can be shared out: with rayon's default
         // split, one thread was left parsing a long run of files alone at the end
@@ -153,21 +161,31 @@ fn parse_all<T: Send + Sync + Clone>(
         .map(|path| {
             let stamp = Stamp::of(path);
             if let Some((cached, result)) = cache.get(path).filter(|(s, _)| Some(*s) == stamp) {
-                return (Some(*cached), result.clone());
+                return (Some(*cached), result.clone(), true);
             }
             let result = read_text(path)
                 .map_err(|d| vec![d])
                 .and_then(|text| parse(path, &text));
-            (stamp, result)
+            (stamp, result, false)
         })
         .collect();
-    cache.clear();
+    // Only what changed is written back: `serve` rebuilds after every edit, and
+    // refilling the whole cache cost more than re-parsing the one edited file.
     let mut results = Vec::with_capacity(fresh.len());
-    for (path, (stamp, result)) in files.iter().zip(fresh) {
+    let mut stamped = Vec::with_capacity(fresh.len());
+    for (path, (stamp, result, cached)) in files.iter().zip(fresh) {
         if let Some(stamp) = stamp {
-            cache.insert(path.clone(), (stamp, result.clone()));
+            stamped.push(path.as_path());
+            if !cached {
+                cache.insert(path.clone(), (stamp, result.clone()));
+            }
         }
         results.push(result);
+    }
+    // The cache now holds every stamped file; anything more is a file gone or unreadable.
+    if cache.len() != stamped.len() {
+        let current: std::collections::HashSet<&Path> = stamped.into_iter().collect();
+        cache.retain(|path, _| current.contains(path.as_path()));
     }
     results
 }
@@ -224,4 +242,44 @@ fn duplicate_numbers(issues: &[Arc<Issue>]) -> Vec<Diagnostic> {
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Parses `files` as their text, counting how many were read.
+    fn parse(files: &[PathBuf], cache: &mut Parsed<String>) -> (Vec<String>, usize) {
+        let reads = std::sync::atomic::AtomicUsize::new(0);
+        let results = parse_all(files, cache, |_, text| {
+            reads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Ok(text.to_string())
+        });
+        let texts = results.into_iter().map(|r| r.expect("parses")).collect();
+        (texts, reads.into_inner())
+    }
+
+    #[test]
+    fn the_cache_rereads_changed_files_only_and_forgets_deleted_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<PathBuf> = ["a.md", "b.md", "c.md"]
+            .iter()
+            .map(|name| dir.path().join(name))
+            .collect();
+        for f in &files {
+            std::fs::write(f, "one").unwrap();
+        }
+        let mut cache = Parsed::default();
+        assert_eq!(parse(&files, &mut cache).1, 3);
+        assert_eq!(parse(&files, &mut cache).1, 0, "nothing changed");
+
+        std::fs::write(&files[1], "two, longer").unwrap();
+        let (texts, reads) = parse(&files, &mut cache);
+        assert_eq!((texts[1].as_str(), reads), ("two, longer", 1));
+
+        std::fs::remove_file(&files[2]).unwrap();
+        let (texts, reads) = parse(&files[..2], &mut cache);
+        assert_eq!((texts.len(), reads), (2, 0));
+        assert_eq!(cache.len(), 2, "the deleted file's entry is dropped");
+    }
 }

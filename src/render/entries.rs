@@ -8,14 +8,14 @@
 //! reference-counted) and its markup, rendered by `index_link.html` or
 //! `index_outage.html`, is the entry's `html` field. Each entry knows how many
 //! pages list it and is dropped after the last, so memory holds the entries of
-//! the pages in progress rather than the whole archive.
+//! the pages in progress rather than the whole archive. Issues get entries too
+//! (`index_issue.html`), for the archive and the home page's recent issues.
 //!
 //! `serve` also keeps every entry from one render to the next ([`Kept`]): an edit
 //! re-renders the entries of the edited issue, not the fifty on each index page
-//! that lists one of them.
+//! that lists one of them, nor the thousand issues of the archive.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
@@ -36,6 +36,8 @@ pub struct Entries<'a> {
     links: Vec<Vec<Slot>>,
     /// `outages[issue][outage]`
     outages: Vec<Vec<Slot>>,
+    /// `issues[issue]`
+    issues: Vec<Slot>,
     /// Every outage tag, as `Counted`.
     outage_tags: OnceLock<Result<Value>>,
     /// Every service, as `Counted`.
@@ -46,56 +48,101 @@ pub struct Entries<'a> {
     kept: Option<(&'a Kept, u64)>,
 }
 
-/// Index entries kept between renders of one site (`serve`), by [`entry_key`].
+/// Index entries kept between renders of one site (`serve`), by issue.
 ///
-/// An entry shows its link or outage, its issue's number, title, date and URL, and
-/// tag names and settings; so it is current while its issue's source and the
-/// render's global key (templates, config, tag names) are unchanged, the same test
-/// that lets `serve` keep a page.
+/// An entry shows its link, outage or issue summary, its issue's number, title, date
+/// and URL, and tag names and settings; so it is current while its issue's source and
+/// the render's global key (templates, config, tag names) are unchanged, the same test
+/// that lets `serve` keep a page. Entries are grouped by their issue's source hash,
+/// so pruning after an edit looks at each issue once, not at each of its entries.
 #[derive(Default)]
-pub struct Kept(Mutex<HashMap<u64, Value>>);
+pub struct Kept(Mutex<KeptEntries>);
+
+#[derive(Default)]
+struct KeptEntries {
+    /// The global key of the renders that made these entries.
+    global: u64,
+    /// By the source hash of their issue.
+    issues: HashMap<u64, IssueEntries, ahash::RandomState>,
+}
+
+/// The kept entries of one issue, by their place in it.
+#[derive(Default)]
+struct IssueEntries {
+    links: Vec<Option<Value>>,
+    outages: Vec<Option<Value>>,
+    summary: Option<Value>,
+}
+
+impl IssueEntries {
+    fn slot(&mut self, kind: Kind, item: usize) -> &mut Option<Value> {
+        let list = match kind {
+            Kind::Link => &mut self.links,
+            Kind::Outage => &mut self.outages,
+            Kind::Issue => return &mut self.summary,
+        };
+        if list.len() <= item {
+            list.resize(item + 1, None);
+        }
+        &mut list[item]
+    }
+
+    fn len(&self) -> usize {
+        let held = |list: &[Option<Value>]| list.iter().flatten().count();
+        held(&self.links) + held(&self.outages) + usize::from(self.summary.is_some())
+    }
+}
 
 impl Kept {
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Value>> {
+    fn map(&self) -> std::sync::MutexGuard<'_, KeptEntries> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn get(&self, key: u64) -> Option<Value> {
-        self.map().get(&key).cloned()
+    fn get(&self, global: u64, source: u64, kind: Kind, item: usize) -> Option<Value> {
+        let mut kept = self.map();
+        if kept.global != global {
+            return None;
+        }
+        let issue = kept.issues.get_mut(&source)?;
+        issue.slot(kind, item).clone()
     }
 
-    fn insert(&self, key: u64, value: Value) {
-        self.map().insert(key, value);
+    fn insert(&self, global: u64, source: u64, kind: Kind, item: usize, value: Value) {
+        let mut kept = self.map();
+        if kept.global != global {
+            kept.issues.clear();
+            kept.global = global;
+        }
+        *kept.issues.entry(source).or_default().slot(kind, item) = Some(value);
     }
 
-    /// Drops the entries whose key is not in `current`.
-    fn retain(&self, current: &HashSet<u64>) {
-        self.map().retain(|key, _| current.contains(key));
+    /// Keeps only the entries of a render with key `global`, of issues whose source
+    /// hash is in `current`.
+    fn retain(&self, global: u64, current: &HashSet<u64, ahash::RandomState>) {
+        let mut kept = self.map();
+        if kept.global != global {
+            kept.issues.clear();
+        }
+        kept.issues.retain(|source, _| current.contains(source));
     }
 
     /// How many entries are kept.
     pub fn len(&self) -> usize {
-        self.map().len()
+        self.map().issues.values().map(IssueEntries::len).sum()
     }
 
     /// Whether no entry is kept.
     pub fn is_empty(&self) -> bool {
-        self.map().is_empty()
+        self.len() == 0
     }
 }
 
 /// Which list an entry comes from.
-#[derive(Clone, Copy, Hash)]
+#[derive(Clone, Copy)]
 enum Kind {
     Link,
     Outage,
-}
-
-/// The key of item `r` of list `kind` in a render whose global key is `global`.
-fn entry_key(site: &Site, global: u64, kind: Kind, r: ItemRef) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (global, kind, site.issues[r.issue].source_hash, r.item).hash(&mut h);
-    h.finish()
+    Issue,
 }
 
 /// One entry: its value while pages that list it are still to come.
@@ -123,6 +170,12 @@ impl<'a> Entries<'a> {
                 .collect()
         };
         let (links, outages) = (slots(|i| i.links.len()), slots(|i| i.outages.len()));
+        let issues: Vec<Slot> = site.issues.iter().map(|_| Slot::default()).collect();
+        // The archive lists every issue; the home page the recent ones after the latest.
+        for (i, slot) in issues.iter().enumerate() {
+            let home = usize::from((1..=super::pages::RECENT_ISSUES).contains(&i));
+            slot.uses_left.store(1 + home, Ordering::Relaxed);
+        }
         let count = |slots: &[Vec<Slot>], items: &[ItemRef]| {
             for r in items {
                 slots[r.issue][r.item]
@@ -144,6 +197,7 @@ impl<'a> Entries<'a> {
             base,
             links,
             outages,
+            issues,
             outage_tags: OnceLock::new(),
             services: OnceLock::new(),
             page_urls: Mutex::default(),
@@ -151,21 +205,13 @@ impl<'a> Entries<'a> {
         }
     }
 
-    /// Drops from the kept entries those of items the site no longer has (or has changed).
+    /// Drops from the kept entries those of issues the site no longer has (or has changed).
     pub fn prune_kept(&self) {
         let Some((kept, global)) = self.kept else {
             return;
         };
-        let site = self.views.site;
-        let mut current = HashSet::new();
-        for (issue, i) in site.issues.iter().enumerate() {
-            let keys = |kind, count: usize| {
-                (0..count).map(move |item| entry_key(site, global, kind, ItemRef { issue, item }))
-            };
-            current.extend(keys(Kind::Link, i.links.len()));
-            current.extend(keys(Kind::Outage, i.outages.len()));
-        }
-        kept.retain(&current);
+        let issues = &self.views.site.issues;
+        kept.retain(global, &issues.iter().map(|i| i.source_hash).collect());
     }
 
     /// Entries per page of an index (`paginate`; 0: all on one).
@@ -220,7 +266,8 @@ impl<'a> Entries<'a> {
     pub fn link(&self, r: ItemRef) -> Result<Value> {
         take(&self.links[r.issue][r.item], || {
             self.kept_or(Kind::Link, r, || {
-                self.make(self.views.link_entry(r), "link", "index_link.html", r)
+                let at = self.item_label(r, "link");
+                self.make(self.views.link_entry(r), "link", "index_link.html", &at)
             })
         })
     }
@@ -229,9 +276,33 @@ impl<'a> Entries<'a> {
     pub fn outage(&self, r: ItemRef) -> Result<Value> {
         take(&self.outages[r.issue][r.item], || {
             self.kept_or(Kind::Outage, r, || {
-                self.make(self.views.outage_entry(r), "outage", "index_outage.html", r)
+                let at = self.item_label(r, "outage");
+                self.make(
+                    self.views.outage_entry(r),
+                    "outage",
+                    "index_outage.html",
+                    &at,
+                )
             })
         })
+    }
+
+    /// Issue `i` of the site, as an `IssueEntry` (its summary with `html`).
+    pub fn issue(&self, i: usize) -> Result<Value> {
+        let r = ItemRef { issue: i, item: 0 };
+        take(&self.issues[i], || {
+            self.kept_or(Kind::Issue, r, || {
+                let issue = &self.views.site.issues[i];
+                let at = paths::issue(issue.number);
+                self.make(self.views.summary(issue), "issue", "index_issue.html", &at)
+            })
+        })
+    }
+
+    /// Where item `r` is, for errors: `issues/45/#link-3`.
+    fn item_label(&self, r: ItemRef, key: &str) -> String {
+        let issue = &self.views.site.issues[r.issue];
+        format!("{}#{key}-{}", paths::issue(issue.number), r.item + 1)
     }
 
     /// The kept entry for item `r`, or one made by `make` (and kept, if entries are).
@@ -244,28 +315,28 @@ impl<'a> Entries<'a> {
         let Some((kept, global)) = self.kept else {
             return make();
         };
-        let key = entry_key(self.views.site, global, kind, r);
-        if let Some(value) = kept.get(key) {
+        let source = self.views.site.issues[r.issue].source_hash;
+        if let Some(value) = kept.get(global, source, kind, r.item) {
             return Ok(value);
         }
         let value = make()?;
-        kept.insert(key, value.clone());
+        kept.insert(global, source, kind, r.item, value.clone());
         Ok(value)
     }
 
+    /// The value of `entry`, with `html`: `template` rendered with it as `key`.
+    /// `at` says where the entry is from, for errors.
     fn make<T: Serialize>(
         &self,
         entry: T,
         key: &'static str,
         template: &str,
-        r: ItemRef,
+        at: &str,
     ) -> Result<Value> {
         let value = super::value(&entry)?;
         let mut ctx = self.base.clone();
         ctx.insert_value(key, value);
-        let issue = &self.views.site.issues[r.issue];
-        let page = format!("{}#{key}-{}", paths::issue(issue.number), r.item + 1);
-        let html = self.templates.render(template, &ctx, &page, true)?;
+        let html = self.templates.render(template, &ctx, at, true)?;
         let mut map = ctx
             .remove(key)
             .and_then(Value::into_map)

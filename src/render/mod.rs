@@ -81,10 +81,7 @@ impl Templates {
         tera.autoescape_on([".html", ".htm", ".xml"]);
         tera.register_filter("safe", safe);
         let fingerprint = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            (&files.templates, &files.template_origins).hash(&mut h);
-            h.finish()
+            crate::content::fingerprints().hash_one((&files.templates, &files.template_origins))
         };
         let templates = Templates {
             tera: Tera::new(),
@@ -243,15 +240,15 @@ pub fn render(
     let pages = order.into_iter().par_bridge().map(|page| run.page(page));
     let feeds = feeds::all(site).into_par_iter().map(|feed| run.feed(feed));
     // The sitemap lists every page, so it is made alongside them rather than after.
-    let (rendered, sitemap) = rayon::join(
-        || pages.chain(feeds).collect::<Vec<_>>(),
-        || sitemap(site, templates, &base).and_then(|out| put(sink, out)),
-    );
+    let (rendered, sitemap) =
+        rayon::join(|| pages.chain(feeds).collect::<Vec<_>>(), || run.sitemap());
     let mut rendered: Vec<Rendered> = all_or_every_error(rendered)?
         .into_iter()
         .flatten()
         .collect();
     run.entries.prune_kept();
+
+    rendered.push(sitemap?);
 
     let mut paths: Vec<String> = rendered.iter().map(|r| r.path.clone()).collect();
     let robots_ctx = with(&base, "sitemap_url", &site.config.permalink("sitemap.xml"));
@@ -259,7 +256,6 @@ pub fn render(
         "robots.txt",
         templates.render_file("robots.txt", &robots_ctx, "robots.txt")?,
     );
-    paths.push(sitemap?);
     paths.push(put(sink, robots)?);
     check_statics(&paths, statics)?;
     for (path, src) in statics {
@@ -337,6 +333,33 @@ impl Run<'_> {
             .collect()
     }
 
+    /// `sitemap.xml`: every HTML page but the 404 (the same list that is rendered), with
+    /// the date of the newest issue each shows as `lastmod`. Keyed by that list, so
+    /// `serve` renders it again only when a page or a date comes or goes.
+    fn sitemap(&self) -> Result<Rendered> {
+        let site = self.site;
+        let urls: Vec<SitemapUrl> = pages::all(site)
+            .into_iter()
+            .filter(|p| *p != pages::Page::NotFound)
+            .map(|page| SitemapUrl {
+                loc: site.config.permalink(&page.path(site)),
+                lastmod: page
+                    .newest_issue(site)
+                    .map(|i| site.issues[i].date.to_string()),
+            })
+            .collect();
+        let path = "sitemap.xml".to_string();
+        let key = self
+            .known
+            .map(|_| crate::content::fingerprints().hash_one((self.global, &urls)));
+        if !self.is_known(&path, key) {
+            let ctx = with(self.base, "urls", &urls);
+            let xml = self.templates.render_file(&path, &ctx, &path)?;
+            put(self.sink, Output::new(&path, xml))?;
+        }
+        Ok(Rendered { path, key })
+    }
+
     fn is_known(&self, path: &str, key: Option<u64>) -> bool {
         matches!((self.known, key), (Some(known), Some(key)) if known.get(path) == Some(&key))
     }
@@ -399,8 +422,8 @@ pub struct Rendered {
 
 /// Everything every page depends on: templates, settings, navigation and tag names.
 fn global_key(site: &Site, templates: &Templates) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = crate::content::fingerprints().build_hasher();
     templates.fingerprint.hash(&mut h);
     format!("{:?}", site.config).hash(&mut h);
     site.pages
@@ -555,29 +578,10 @@ fn render_page(site: &Site, templates: &Templates, base: &Context, job: PageJob)
     ))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct SitemapUrl {
     loc: String,
     lastmod: Option<String>,
-}
-
-/// `sitemap.xml`: every HTML page but the 404 (the same list that is rendered), with
-/// the date of the newest issue each shows as `lastmod`.
-fn sitemap(site: &Site, templates: &Templates, base: &Context) -> Result<Output> {
-    let urls: Vec<SitemapUrl> = pages::all(site)
-        .into_iter()
-        .filter(|p| *p != pages::Page::NotFound)
-        .map(|page| SitemapUrl {
-            loc: site.config.permalink(&page.path(site)),
-            lastmod: page
-                .newest_issue(site)
-                .map(|i| site.issues[i].date.to_string()),
-        })
-        .collect();
-    Ok(Output::new(
-        "sitemap.xml",
-        templates.render_file("sitemap.xml", &with(base, "urls", &urls), "sitemap.xml")?,
-    ))
 }
 
 #[cfg(test)]

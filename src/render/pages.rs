@@ -4,18 +4,18 @@
 //! only when it is rendered, so the renderer never holds every page's data
 //! at once, and `serve` can re-render just the pages an edit touches.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
+use ahash::AHasher;
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use tera::Context;
 
 use super::entries::Entries;
-use super::views::{Views, paths};
+use super::views::{Views, YearView, paths};
 use crate::error::Result;
 use crate::site::{ItemRef, Site};
 
 /// How many issues the home page lists after the latest one.
-const RECENT_ISSUES: usize = 10;
+pub(super) const RECENT_ISSUES: usize = 10;
 
 /// One page of the site. Indexes point into the [`Site`]'s lists; `n` is a 1-based page number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -96,13 +96,11 @@ impl Page {
 
     /// The newest issue this page shows (an index into `site.issues`), for `lastmod`.
     pub fn newest_issue(self, site: &Site) -> Option<usize> {
-        // Issues are newest first, so the lowest issue index is the newest one listed.
-        let newest = |items: &[ItemRef]| items.iter().map(|r| r.issue).min();
         match self {
             Page::Issue(i) => Some(i),
-            Page::OutageTag { tag, .. } => newest(&site.outage_tags[tag].items),
-            Page::Service { service, .. } => newest(&site.services[service].outages),
-            Page::LinkTag { tag, .. } => newest(&site.link_tags[tag].items),
+            Page::OutageTag { tag, .. } => Some(site.outage_tags[tag].newest_issue),
+            Page::Service { service, .. } => Some(site.services[service].newest_issue),
+            Page::LinkTag { tag, .. } => Some(site.link_tags[tag].newest_issue),
             Page::Standalone(_) | Page::NotFound => None,
             _ => (!site.issues.is_empty()).then_some(0),
         }
@@ -124,17 +122,17 @@ impl Page {
     /// navigation, tag names): equal keys mean equal output, so `serve` can skip it.
     /// `counts` is [`counts_key`] of the site, computed once for all pages.
     pub fn key(self, site: &Site, global: u64, counts: u64) -> u64 {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = crate::content::fingerprints().build_hasher();
         (global, self.path(site)).hash(&mut h);
-        let issue = |i: usize, h: &mut DefaultHasher| site.issues[i].source_hash.hash(h);
-        let items = |items: &[ItemRef], n: usize, h: &mut DefaultHasher| {
+        let issue = |i: usize, h: &mut AHasher| site.issues[i].source_hash.hash(h);
+        let items = |items: &[ItemRef], n: usize, h: &mut AHasher| {
             let chunk = page_of(items, site.config.paginate, n).1;
             (items.len(), n).hash(h);
             for r in chunk {
                 (site.issues[r.issue].source_hash, r.item).hash(h);
             }
         };
-        let counts = |h: &mut DefaultHasher| counts.hash(h);
+        let counts = |h: &mut AHasher| counts.hash(h);
         match self {
             Page::Home => {
                 (0..site.issues.len().min(RECENT_ISSUES + 1)).for_each(|i| issue(i, &mut h))
@@ -189,13 +187,9 @@ impl Page {
                 ctx.insert("latest", &site.issues.first().map(|i| views.issue(i)));
                 let latest_html = contents.first().cloned();
                 ctx.insert_value("latest_html", latest_html.unwrap_or_else(|| "".into()));
-                let recent: Vec<_> = site
-                    .issues
-                    .iter()
-                    .skip(1)
-                    .take(RECENT_ISSUES)
-                    .map(|i| views.summary(i))
-                    .collect();
+                let recent = (1..site.issues.len().min(RECENT_ISSUES + 1))
+                    .map(|i| entries.issue(i))
+                    .collect::<Result<Vec<_>>>()?;
                 ctx.insert("recent", &recent);
                 job(
                     "index.html",
@@ -206,7 +200,18 @@ impl Page {
                 )
             }
             Page::Archive => {
-                ctx.insert("years", &views.years());
+                let years = site
+                    .years
+                    .iter()
+                    .map(|(year, idx)| {
+                        let issues = idx.iter().map(|&i| entries.issue(i));
+                        Ok(YearView {
+                            year: *year,
+                            issues: issues.collect::<Result<_>>()?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                ctx.insert("years", &years);
                 ctx.insert("issue_count", &site.issues.len());
                 let description = format!("Every issue of {}, newest first.", c.title);
                 job(
@@ -378,7 +383,7 @@ impl Page {
 /// A fingerprint of the lists of tags and services with their counts, which the
 /// outage and tag indexes show.
 pub fn counts_key(site: &Site) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = crate::content::fingerprints().build_hasher();
     site.outage_tags
         .iter()
         .for_each(|t| (&t.tag.slug, t.items.len()).hash(&mut h));

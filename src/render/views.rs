@@ -167,11 +167,11 @@ pub struct Counted<'a> {
     pub feed_url: Option<String>,
 }
 
-/// Issues of one year in the archive.
+/// Issues of one year in the archive (as entries: `IssueEntry`).
 #[derive(Serialize)]
-pub struct YearView<'a> {
+pub struct YearView<T> {
     pub year: i16,
-    pub issues: Vec<IssueSummary<'a>>,
+    pub issues: Vec<T>,
 }
 
 /// Where a page of a paginated index stands; single-page indexes have `total == 1`.
@@ -504,17 +504,6 @@ impl<'a> Views<'a> {
     /// The URL of page `n` of the index at site path `base`.
     pub fn page_url(&self, base: &str, n: usize) -> String {
         self.config.href(&paths::paged(base, n))
-    }
-
-    pub fn years(&self) -> Vec<YearView<'a>> {
-        let site = self.site;
-        site.years
-            .iter()
-            .map(|(year, idx)| YearView {
-                year: *year,
-                issues: idx.iter().map(|&i| self.summary(&site.issues[i])).collect(),
-            })
-            .collect()
     }
 }
 

@@ -164,6 +164,15 @@ fn incremental_rebuilds_match_a_full_build_after_every_kind_of_edit() {
             }),
         ),
         (
+            "the template of issue entries",
+            Box::new(|| {
+                site.write(
+                    "templates/index_issue.html",
+                    "<li class=\"entry\">{{ issue.title }}, {{ issue.link_count }} links</li>",
+                );
+            }),
+        ),
+        (
             "the config",
             Box::new(|| edit(&site, "config.toml", "title = \"", "title = \"The ")),
         ),
@@ -173,10 +182,11 @@ fn incremental_rebuilds_match_a_full_build_after_every_kind_of_edit() {
         let kept_before = served.entries.len();
         let rendered = served.rebuild(&site);
         assert_same(&served, &site, what);
-        // Entries of an added issue are kept, those of a deleted one dropped.
+        // Entries of an added issue (its outage and its summary) are kept, those of a
+        // deleted one dropped.
         match what {
-            "a new issue" => assert_eq!(served.entries.len(), kept_before + 1, "{what}"),
-            "a deleted issue" => assert_eq!(served.entries.len(), kept_before - 1, "{what}"),
+            "a new issue" => assert_eq!(served.entries.len(), kept_before + 2, "{what}"),
+            "a deleted issue" => assert_eq!(served.entries.len(), kept_before - 2, "{what}"),
             _ => {}
         }
         if what == "an issue's title" {
