@@ -378,8 +378,8 @@ fn json_feed(site: &Site, items: &[FeedItem]) -> Result<String> {
 /// The tag as shown everywhere: its display name, not this spelling.
 fn display(site: &Site, tag: &Tag) -> Tag {
     Tag {
-        slug: tag.slug.clone(),
         name: site.tag_name(tag).to_string(),
+        ..tag.clone()
     }
 }
 

@@ -68,6 +68,8 @@ struct RawOutage {
 pub struct Tag {
     /// Lower-case ASCII hyphenated form; the identity of the tag.
     pub slug: String,
+    /// `slugs::id` of the slug, for grouping without reading it.
+    pub id: u32,
     /// The vocabulary's display name, or the tag as the author wrote it.
     pub name: String,
 }
@@ -117,6 +119,8 @@ pub struct Outage {
     pub service: String,
     /// Slug of `service`: outages group by it across issues.
     pub service_slug: String,
+    /// `slugs::id` of `service_slug`, for grouping without reading it.
+    pub service_id: u32,
     /// Postmortem, status page or report.
     pub url: Option<String>,
     /// Link text for `url`.
@@ -326,6 +330,7 @@ impl Checker<'_> {
         Outage {
             line: self.line(service.span()),
             service: service.into_inner(),
+            service_id: slugs::id(&service_slug),
             service_slug,
             url: url.and_then(|u| self.url(u)),
             title,
@@ -395,11 +400,13 @@ impl Checker<'_> {
         };
         match &self.config.tags {
             None => Some(Tag {
+                id: slugs::id(&slug),
                 slug,
                 name: tag.get_ref().trim().to_string(),
             }),
             Some(vocab) => match vocab.get(&slug) {
                 Some(name) => Some(Tag {
+                    id: slugs::id(&slug),
                     slug,
                     name: name.clone(),
                 }),
