@@ -6,7 +6,8 @@
 #   bench/serve_edit.sh [N]      # default N=1000, EDITS=20
 #   SITREP=/path/to/sitrep bench/serve_edit.sh   # time another build of sitrep
 #
-# Prints each rebuild line, then the median and max. Target (issue 5): ≤ 50 ms at N=1000.
+# Prints each rebuild line, then the median and max, and the server's resident memory
+# after the edits (VmRSS, and its peak VmHWM). Target (issue 5): ≤ 50 ms at N=1000.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000}
@@ -40,8 +41,12 @@ for i in $(seq "$EDITS"); do
   sleep 0.3
 done
 
+# What the server holds after the edits (every page, parsed issues, index entries).
+rss=$(awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status")
+peak=$(awk '/^VmHWM/ {print int($2 / 1024)}' "/proc/$pid/status")
+
 grep "^Rebuilt" "$WORK/serve.log"
-grep -o "^Rebuilt in [0-9]*" "$WORK/serve.log" | awk '{print $3}' | sort -n | awk -v n="$N" '
+grep -o "^Rebuilt in [0-9]*" "$WORK/serve.log" | awk '{print $3}' | sort -n | awk -v n="$N" -v rss="$rss" -v peak="$peak" '
   { t[NR] = $1 } END {
     m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
-    printf "serve, N=%d: %d edits, median rebuild %s ms, max %s ms\n", n, NR, m, t[NR] }'
+    printf "serve, N=%d: %d edits, median rebuild %s ms, max %s ms; RSS %s MB (peak %s MB)\n", n, NR, m, t[NR], rss, peak }'
