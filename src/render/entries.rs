@@ -75,6 +75,14 @@ struct IssueEntries {
 }
 
 impl IssueEntries {
+    fn get(&self, kind: Kind, item: usize) -> Option<&Value> {
+        match kind {
+            Kind::Link => self.links.get(item)?.as_ref(),
+            Kind::Outage => self.outages.get(item)?.as_ref(),
+            Kind::Issue => self.summary.as_ref(),
+        }
+    }
+
     fn slot(&mut self, kind: Kind, item: usize) -> &mut Option<Value> {
         let list = match kind {
             Kind::Link => &mut self.links,
@@ -99,12 +107,11 @@ impl Kept {
     }
 
     fn get(&self, global: u64, source: u64, kind: Kind, item: usize) -> Option<Value> {
-        let mut kept = self.map();
+        let kept = self.map();
         if kept.global != global {
             return None;
         }
-        let issue = kept.issues.get_mut(&source)?;
-        issue.slot(kind, item).clone()
+        kept.issues.get(&source)?.get(kind, item).cloned()
     }
 
     fn insert(&self, global: u64, source: u64, kind: Kind, item: usize, value: Value) {
