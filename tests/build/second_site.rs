@@ -711,3 +711,43 @@ fn index_entry_templates_can_be_overridden_and_list_every_entry_once_per_page() 
     let count: usize = published.iter().map(|i| i.tables("outages").len()).sum();
     assert_eq!(listed(&all, "p.my-outage").len(), count);
 }
+
+#[test]
+fn the_archive_and_home_page_list_issues_through_index_issue_html() {
+    let site = SiteTest::copy_of("second");
+    site.write(
+        "templates/index_issue.html",
+        r#"<li class="my-issue" data-links="{{ issue.link_count }}">{{ issue.number }}</li>"#,
+    );
+    let built = site.build();
+    let mut published = site.published();
+    published.sort_by_key(|i| std::cmp::Reverse(i.number()));
+    let numbers: Vec<String> = published.iter().map(|i| i.number().to_string()).collect();
+    let links: Vec<String> = published
+        .iter()
+        .map(|i| i.tables("links").len().to_string())
+        .collect();
+
+    assert!(
+        numbers.len() > 2,
+        "the fixture has issues beyond the latest"
+    );
+    // Every issue once on the archive, newest first, through the site's template.
+    let archive = built.page("issues/");
+    assert_eq!(archive.texts("li.my-issue"), numbers);
+    assert_eq!(archive.attrs("li.my-issue", "data-links"), links);
+    // The home page lists the issues after the latest with the same items.
+    let home = built.page("");
+    assert_eq!(home.texts("li.my-issue"), numbers[1..numbers.len().min(11)]);
+
+    // A theme asking `issue_list` for another heading level gets every item rendered
+    // at that level instead of the entries' markup.
+    site.write(
+        "templates/archive.html",
+        r#"{% extends "base.html" %}{% block main %}{% for y in years %}{{ <issue_list issues={y.issues} level={4} /> }}{% endfor %}{% endblock main %}"#,
+    );
+    let archive = site.build().page("issues/");
+    assert!(archive.all("li.my-issue").is_empty());
+    let titles = archive.all("h4.issue-item-title");
+    assert_eq!(titles.len(), numbers.len());
+}
