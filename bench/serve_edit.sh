@@ -29,7 +29,17 @@ for _ in $(seq 100); do grep -q "^Serving" "$WORK/serve.log" && break; sleep 0.1
 grep -q "^Serving" "$WORK/serve.log" || { cat "$WORK/serve.log"; exit 1; }
 
 for i in $(seq "$EDITS"); do
-  sed -i "0,/^title = .*/s//title = \"Edited title number $i\"/" "$issue"
+  # Rewritten in place, as most editors save (sed -i would write a temporary file
+  # and rename it, which serve treats as a possible folder change and rescans for).
+  python3 - "$issue" "$i" <<'PY'
+import re, sys
+path, i = sys.argv[1], sys.argv[2]
+with open(path, "r+") as f:
+    text = re.sub(r"(?m)^title = .*$", f'title = "Edited title number {i}"', f.read(), count=1)
+    f.seek(0)
+    f.write(text)
+    f.truncate()
+PY
   served=""
   for _ in $(seq 100); do
     if curl -sf "http://127.0.0.1:$PORT/issues/$((N / 2))/" | grep -q "Edited title number $i"; then

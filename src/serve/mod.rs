@@ -10,6 +10,7 @@ mod watch;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
@@ -88,12 +89,16 @@ impl Shared {
     }
 
     /// Builds the site into memory, re-parsing and re-rendering only what changed,
-    /// and publishes the result.
-    fn rebuild(&self, opts: &BuildOptions) -> Result<Rebuilt> {
+    /// and publishes the result. `changed`: the content files the watcher reported,
+    /// when it reported nothing else (see [`crate::content::Cache::only_changed`]).
+    fn rebuild(&self, opts: &BuildOptions, changed: Option<Vec<PathBuf>>) -> Result<Rebuilt> {
         let start = Instant::now();
         let previous = self.current();
         let result = {
             let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(paths) = changed {
+                cache.only_changed(paths);
+            }
             crate::load_with(opts, &mut cache).and_then(|site| {
                 let memory = Memory::default();
                 let reuse = Reuse {
@@ -205,7 +210,7 @@ async fn run(mut opts: ServeOptions) -> Result<()> {
         cache: Mutex::new(crate::content::Cache::default()),
         entries: crate::render::Kept::default(),
     });
-    match shared.rebuild(&opts.build) {
+    match shared.rebuild(&opts.build, None) {
         Ok(done) => println!(
             "Built {} files in {} ms",
             done.rendered + done.reused,

@@ -96,7 +96,7 @@ fn handle(result: DebounceEventResult, shared: &Shared, opts: &BuildOptions, roo
         .iter()
         .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
         .collect();
-    match shared.rebuild(opts) {
+    match shared.rebuild(opts, content_changes(&events, &changed, root, &opts.root)) {
         Ok(done) => println!(
             "Rebuilt in {} ms ({} files rendered, {} unchanged) after a change to {}",
             done.millis,
@@ -125,6 +125,32 @@ fn relevant_paths(events: &[DebouncedEvent], root: &Path) -> Vec<PathBuf> {
     paths
 }
 
+/// The content files among `changed`, as the loader names them (under `site_root`,
+/// the root as given), for it to check only those. `None`, so that the loader looks
+/// at every file, when the watcher may have missed something (it asked for a
+/// rescan) or a folder under `content/` changed. Changes outside `content/` (config,
+/// templates, static files) need no content file checked: the loader sees a config
+/// change itself.
+fn content_changes(
+    events: &[DebouncedEvent],
+    changed: &[PathBuf],
+    root: &Path,
+    site_root: &Path,
+) -> Option<Vec<PathBuf>> {
+    if events.iter().any(|e| e.need_rescan()) {
+        return None;
+    }
+    let content = root.join("content");
+    let mut files = Vec::new();
+    for path in changed.iter().filter(|p| p.starts_with(&content)) {
+        if path.extension().is_none_or(|e| e != "md") {
+            return None;
+        }
+        files.push(site_root.join(path.strip_prefix(root).ok()?));
+    }
+    Some(files)
+}
+
 /// Reads and metadata changes are not edits, except a new modification time,
 /// which is how the polling watcher reports a saved file.
 fn ignored(kind: EventKind) -> bool {
@@ -142,8 +168,9 @@ fn is_source(path: &Path, root: &Path) -> bool {
     let mut parts = rel.components();
     match parts.next().and_then(|c| c.as_os_str().to_str()) {
         Some("config.toml") => parts.next().is_none(),
-        // Under content/ only Markdown is read: an editor's temporary file is not an edit.
-        Some("content") => path.extension().is_some_and(|e| e == "md"),
+        // Under content/ only Markdown is read: an editor's temporary file is not an
+        // edit. A folder (no extension) may have taken issues with it, or brought some.
+        Some("content") => path.extension().is_none_or(|e| e == "md"),
         Some(first) => SOURCES.contains(&first),
         None => false,
     }
@@ -159,4 +186,47 @@ fn is_editor_temp(path: &Path) -> bool {
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name == "4913"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::Event;
+    use notify::event::{CreateKind, Flag};
+
+    fn event(kind: EventKind, path: &str) -> DebouncedEvent {
+        let event = Event::new(kind).add_path(PathBuf::from(path));
+        DebouncedEvent::new(event, std::time::Instant::now())
+    }
+
+    #[test]
+    fn only_edited_content_files_are_handed_to_the_loader() {
+        let (root, site_root) = (Path::new("/site"), Path::new("."));
+        let edit = EventKind::Modify(ModifyKind::Any);
+        let events = [
+            event(edit, "/site/content/issues/45.md"),
+            event(edit, "/site/templates/tag.html"),
+        ];
+        let changed = relevant_paths(&events, root);
+        assert_eq!(
+            content_changes(&events, &changed, root, site_root),
+            Some(vec![PathBuf::from("./content/issues/45.md")])
+        );
+
+        // A folder may have taken or brought issues: the loader must look at everything.
+        let folder = [event(
+            EventKind::Create(CreateKind::Folder),
+            "/site/content/issues/2026",
+        )];
+        let changed = relevant_paths(&folder, root);
+        assert_eq!(changed, [PathBuf::from("/site/content/issues/2026")]);
+        assert_eq!(content_changes(&folder, &changed, root, site_root), None);
+
+        // So it must when the watcher lost events.
+        let mut lost = event(edit, "/site/content/issues/45.md");
+        lost.event = lost.event.clone().set_flag(Flag::Rescan);
+        let lost = [lost];
+        let changed = relevant_paths(&lost, root);
+        assert_eq!(content_changes(&lost, &changed, root, site_root), None);
+    }
 }

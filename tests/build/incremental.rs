@@ -22,6 +22,15 @@ struct Served {
 impl Served {
     /// Rebuilds like serve; returns how many pages were rendered (not reused).
     fn rebuild(&mut self, site: &SiteTest) -> usize {
+        self.rebuild_after(site, None)
+    }
+
+    /// Rebuilds like serve after its watcher reported `changed` (site paths), if given.
+    fn rebuild_after(&mut self, site: &SiteTest, changed: Option<&[&str]>) -> usize {
+        if let Some(changed) = changed {
+            let paths = changed.iter().map(|p| site.root().join(p)).collect();
+            self.cache.only_changed(paths);
+        }
         let model = sitrep::load_with(&site_opts(site), &mut self.cache).expect("site loads");
         let memory = Memory::default();
         let reuse = Reuse {
@@ -108,10 +117,14 @@ fn incremental_rebuilds_match_a_full_build_after_every_kind_of_edit() {
         .expect("a title")
         .to_string();
 
-    type Edit<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    /// What is edited, the content files the watcher reports, and the edit.
+    type Edit<'a> = (&'a str, &'a [&'a str], Box<dyn Fn() + 'a>);
+    let new_issue = "content/issues/2025/zz.md";
+    let (edited, added) = ([issue], [new_issue]);
     let edits: Vec<Edit> = vec![
         (
             "an issue's title",
+            &edited,
             Box::new(|| {
                 edit(
                     &site,
@@ -123,22 +136,26 @@ fn incremental_rebuilds_match_a_full_build_after_every_kind_of_edit() {
         ),
         (
             "a link's tags",
+            &edited,
             Box::new(|| edit(&site, issue, "tags = [", "tags = [\"brand-new-tag\", ")),
         ),
         (
             "a new issue",
+            &added,
             Box::new(|| {
-                site.write("content/issues/2025/zz.md", "+++\nnumber = 99\ndate = 2025-03-02\n\n[[outages]]\nservice = \"GitHub\"\ntags = [\"dns\"]\n+++\n\nNew.\n");
+                site.write(new_issue, "+++\nnumber = 99\ndate = 2025-03-02\n\n[[outages]]\nservice = \"GitHub\"\ntags = [\"dns\"]\n+++\n\nNew.\n");
             }),
         ),
         (
             "a deleted issue",
+            &added,
             Box::new(|| {
-                site.remove("content/issues/2025/zz.md");
+                site.remove(new_issue);
             }),
         ),
         (
             "a page title (in every page's navigation)",
+            &["content/pages/sponsor.md"],
             Box::new(|| {
                 edit(
                     &site,
@@ -150,12 +167,14 @@ fn incremental_rebuilds_match_a_full_build_after_every_kind_of_edit() {
         ),
         (
             "a template",
+            &[],
             Box::new(|| {
                 site.write("templates/tag.html", "{% extends \"base.html\" %}{% block main %}<h1>{{ tag.name }}</h1>{% endblock main %}");
             }),
         ),
         (
             "the template of index entries",
+            &[],
             Box::new(|| {
                 site.write(
                     "templates/index_link.html",
@@ -165,6 +184,7 @@ fn incremental_rebuilds_match_a_full_build_after_every_kind_of_edit() {
         ),
         (
             "the template of issue entries",
+            &[],
             Box::new(|| {
                 site.write(
                     "templates/index_issue.html",
@@ -174,13 +194,16 @@ fn incremental_rebuilds_match_a_full_build_after_every_kind_of_edit() {
         ),
         (
             "the config",
+            &[],
             Box::new(|| edit(&site, "config.toml", "title = \"", "title = \"The ")),
         ),
     ];
-    for (what, apply) in edits {
+    for (what, changed, apply) in edits {
         apply();
         let kept_before = served.entries.len();
-        let rendered = served.rebuild(&site);
+        // As serve does: told which content files the watcher saw change. A new or
+        // deleted file, or a config change, makes the loader look at everything.
+        let rendered = served.rebuild_after(&site, Some(changed));
         assert_same(&served, &site, what);
         // Entries of an added issue (its outage and its summary) are kept, those of a
         // deleted one dropped.
@@ -209,4 +232,34 @@ fn an_unchanged_site_renders_no_page_again() {
         "nothing changed, so no page is rendered"
     );
     assert_same(&served, &site, "a no-op rebuild");
+}
+
+#[test]
+fn told_what_changed_the_loader_checks_only_those_files() {
+    let site = SiteTest::copy_of("second");
+    let mut served = Served::default();
+    served.rebuild(&site);
+    let first = "content/issues/2025/jan-19.md";
+    let second = "content/issues/2025/01-january/new-year-resolutions.md";
+    let retitle = |path: &str, title: &str| {
+        let text = std::fs::read_to_string(site.root().join(path)).unwrap();
+        let line = text.lines().find(|l| l.starts_with("title = ")).unwrap();
+        site.write(
+            path,
+            &text.replacen(line, &format!("title = \"{title}\""), 1),
+        );
+    };
+    retitle(first, "First, edited");
+    retitle(second, "Second, edited");
+    // The watcher reported only the first: the second is taken from the cache unchecked.
+    served.rebuild_after(&site, Some(&[first]));
+    let archive = String::from_utf8(served.files["issues/index.html"].clone()).unwrap();
+    assert!(archive.contains("First, edited"));
+    assert!(
+        !archive.contains("Second, edited"),
+        "the loader trusted the report"
+    );
+    // Without a report it checks every file, and the site matches a full build again.
+    served.rebuild(&site);
+    assert_same(&served, &site, "a rebuild that checks every file");
 }
