@@ -169,8 +169,14 @@ fn is_source(path: &Path, root: &Path) -> bool {
     match parts.next().and_then(|c| c.as_os_str().to_str()) {
         Some("config.toml") => parts.next().is_none(),
         // Under content/ only Markdown is read: an editor's temporary file is not an
-        // edit. A folder (no extension) may have taken issues with it, or brought some.
-        Some("content") => path.extension().is_none_or(|e| e == "md"),
+        // edit. A folder (no extension) may have taken issues with it, or brought some;
+        // hidden names (`.DS_Store`) are neither.
+        Some("content") => match path.extension() {
+            Some(ext) => ext == "md",
+            None => !path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.')),
+        },
         Some(first) => SOURCES.contains(&first),
         None => false,
     }
@@ -221,6 +227,10 @@ mod tests {
         let changed = relevant_paths(&folder, root);
         assert_eq!(changed, [PathBuf::from("/site/content/issues/2026")]);
         assert_eq!(content_changes(&folder, &changed, root, site_root), None);
+
+        // A hidden file is not a folder, nor an edit.
+        let finder = [event(edit, "/site/content/issues/.DS_Store")];
+        assert!(relevant_paths(&finder, root).is_empty());
 
         // So it must when the watcher lost events.
         let mut lost = event(edit, "/site/content/issues/45.md");
