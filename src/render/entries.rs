@@ -179,8 +179,9 @@ impl<'a> Entries<'a> {
         let (links, outages) = (slots(|i| i.links.len()), slots(|i| i.outages.len()));
         let issues: Vec<Slot> = site.issues.iter().map(|_| Slot::default()).collect();
         // The archive lists every issue; the home page the recent ones after the latest.
+        let recent = super::pages::recent(site);
         for (i, slot) in issues.iter().enumerate() {
-            let home = usize::from((1..=super::pages::RECENT_ISSUES).contains(&i));
+            let home = usize::from(recent.contains(&i));
             slot.uses_left.store(1 + home, Ordering::Relaxed);
         }
         let count = |slots: &[Vec<Slot>], items: &[ItemRef]| {

@@ -15,7 +15,12 @@ use crate::error::Result;
 use crate::site::{ItemRef, Site};
 
 /// How many issues the home page lists after the latest one.
-pub(super) const RECENT_ISSUES: usize = 10;
+const RECENT_ISSUES: usize = 10;
+
+/// The issues the home page lists after the latest one (indexes into `site.issues`).
+pub(super) fn recent(site: &Site) -> std::ops::Range<usize> {
+    1..site.issues.len().min(RECENT_ISSUES + 1)
+}
 
 /// One page of the site. Indexes point into the [`Site`]'s lists; `n` is a 1-based page number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -134,9 +139,7 @@ impl Page {
         };
         let counts = |h: &mut AHasher| counts.hash(h);
         match self {
-            Page::Home => {
-                (0..site.issues.len().min(RECENT_ISSUES + 1)).for_each(|i| issue(i, &mut h))
-            }
+            Page::Home => (0..recent(site).end).for_each(|i| issue(i, &mut h)),
             Page::Archive => (0..site.issues.len()).for_each(|i| issue(i, &mut h)),
             Page::Issue(i) => {
                 (i.saturating_sub(1)..(i + 2).min(site.issues.len())).for_each(|j| issue(j, &mut h))
@@ -187,7 +190,7 @@ impl Page {
                 ctx.insert("latest", &site.issues.first().map(|i| views.issue(i)));
                 let latest_html = contents.first().cloned();
                 ctx.insert_value("latest_html", latest_html.unwrap_or_else(|| "".into()));
-                let recent = (1..site.issues.len().min(RECENT_ISSUES + 1))
+                let recent = recent(site)
                     .map(|i| entries.issue(i))
                     .collect::<Result<Vec<_>>>()?;
                 ctx.insert("recent", &recent);
