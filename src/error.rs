@@ -130,9 +130,24 @@ pub enum Error {
         /// Tera's own report, which names the template, line and variable.
         message: String,
     },
-    /// The output folder is not safe to write into.
+    /// The output folder is not safe to write into, or outputs collide.
     #[error("{0}")]
     Output(String),
+    /// A feed could not be written (the feed crates' own error).
+    #[error("{0}")]
+    Feed(String),
+    /// `serve` could not start or run its server.
+    #[error("{0}")]
+    Server(String),
+    /// `serve` could not watch the site's files.
+    #[error("{0}")]
+    Watch(String),
+    /// `init` or `new` would overwrite something, or cannot write.
+    #[error("{0}")]
+    Scaffold(String),
+    /// A bug in sitrep, not in the site: reported instead of building something wrong.
+    #[error("internal error (please report it): {0}")]
+    Internal(String),
     /// Several of the above, found in one run (content problems and template errors).
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n\n"))]
     Many(Vec<Error>),

@@ -6,6 +6,10 @@
 //! `Escaping & <script>` arrives as text, which string templates get wrong.
 //! Timestamps come only from content, never from the clock, so rebuilding
 //! gives the same bytes.
+//!
+//! The renderer hands this module plain data (each issue's rendered body, each
+//! outage item's HTML from the theme's `feed_outage.html`): templates own the
+//! HTML, and feeds never call back into rendering.
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -13,88 +17,27 @@ use serde::Serialize;
 
 use crate::content::{Issue, Tag};
 use crate::error::{Error, Result};
-use crate::markdown::escape_html;
 use crate::output::Output;
-use crate::render::views::paths;
-use crate::site::{Site, TagIndex};
+use crate::site::{ItemRef, Site, TagIndex};
+use crate::urls;
 
-/// One unit of feed output: the site's three issue feeds, or one outage tag's RSS.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Feed {
-    /// `rss.xml`, `atom.xml` and `feed.json`: the latest issues in full.
-    Issues,
-    /// `outages/tags/<tag>/rss.xml` for `site.outage_tags[i]`.
-    OutageTag(usize),
-}
-
-/// Every feed of the site.
-pub fn all(site: &Site) -> Vec<Feed> {
-    let mut feeds = vec![Feed::Issues];
-    feeds.extend((0..site.outage_tags.len()).map(Feed::OutageTag));
-    feeds
-}
-
-impl Feed {
-    /// The files this feed writes.
-    pub fn paths(self, site: &Site) -> Vec<String> {
-        match self {
-            Feed::Issues => vec!["rss.xml".into(), "atom.xml".into(), "feed.json".into()],
-            Feed::OutageTag(i) => vec![paths::outage_tag_feed(&site.outage_tags[i].tag.slug)],
-        }
-    }
-
-    /// A fingerprint of what the feed shows beyond `global` (see `render::Page::key`).
-    pub fn key(self, site: &Site, global: u64) -> u64 {
-        use std::hash::{BuildHasher, Hash, Hasher};
-        let mut h = crate::content::fingerprints().build_hasher();
-        (global, self.paths(site)).hash(&mut h);
-        let limit = site.config.feed_limit;
-        match self {
-            Feed::Issues => site
-                .issues
-                .iter()
-                .take(limit)
-                .for_each(|i| i.source_hash.hash(&mut h)),
-            Feed::OutageTag(t) => {
-                for r in site.outage_tags[t].items.iter().take(limit) {
-                    (site.issues[r.issue].source_hash, r.item).hash(&mut h);
-                }
-            }
-        }
-        h.finish()
-    }
-
-    /// Renders the feed. `contents(n)` gives the rendered bodies of the first `n` issues.
-    pub fn render<'c>(
-        self,
-        site: &Site,
-        contents: impl FnOnce() -> Result<&'c [tera::Value]>,
-    ) -> Result<Vec<Output>> {
-        match self {
-            Feed::Issues => issue_feeds(site, contents()?),
-            Feed::OutageTag(t) => Ok(vec![outage_tag_feed(site, &site.outage_tags[t])?]),
-        }
-    }
-}
-
-/// The site's issue feeds. `contents[i]` is the rendered body of `site.issues[i]`.
-fn issue_feeds(site: &Site, contents: &[tera::Value]) -> Result<Vec<Output>> {
-    let limit = site.config.feed_limit;
+/// The site's issue feeds. `bodies[i]` is the rendered body of `site.issues[i]`; as
+/// many issues as there are bodies are listed.
+pub fn issue_feeds(site: &Site, bodies: &[&str]) -> Result<Vec<Output>> {
     let items: Vec<FeedItem> = site
         .issues
         .iter()
-        .zip(contents)
-        .take(limit)
-        .map(|(issue, html)| FeedItem::issue(site, issue, html.as_str().unwrap_or_default()))
+        .zip(bodies)
+        .map(|(issue, html)| FeedItem::issue(site, issue, html))
         .collect();
     let c = &site.config;
     Ok(vec![
         Output::new(
-            "rss.xml",
-            rss(site, &items, "rss.xml", &c.title, c.description.as_str())?,
+            urls::RSS,
+            rss(site, &items, urls::RSS, &c.title, c.description.as_str())?,
         ),
-        Output::new("atom.xml", atom(site, &items)?),
-        Output::new("feed.json", json_feed(site, &items)?),
+        Output::new(urls::ATOM, atom(site, &items)?),
+        Output::new(urls::JSON_FEED, json_feed(site, &items)?),
     ])
 }
 
@@ -123,7 +66,7 @@ impl FeedItem {
         }
         FeedItem {
             title: issue.title.clone(),
-            url: site.config.permalink(&paths::issue(issue.number)),
+            url: site.config.permalink(&urls::issue(issue.number)),
             published: issue.published,
             summary: issue.summary.clone(),
             html: absolutize(html, &site.config.base_path, &site.config.base_url),
@@ -132,27 +75,20 @@ impl FeedItem {
     }
 }
 
-fn outage_tag_feed(site: &Site, tag: &TagIndex) -> Result<Output> {
+/// The RSS feed of outage tag `tag`: its outages `items` (newest first), each item's
+/// HTML made by the theme (`html[i]` for `items[i]`).
+pub fn outage_tag_feed(
+    site: &Site,
+    tag: &TagIndex,
+    items: &[ItemRef],
+    html: &[String],
+) -> Result<Output> {
     let c = &site.config;
-    let items: Vec<FeedItem> = tag
-        .items
+    let items: Vec<FeedItem> = items
         .iter()
-        .take(c.feed_limit)
-        .map(|&r| {
+        .zip(html)
+        .map(|(&r, html)| {
             let (issue, outage) = site.outage(r);
-            let mut html = outage.commentary_html.clone();
-            if let Some(url) = &outage.url {
-                let text = escape_html(outage.title.as_deref().unwrap_or("Report"));
-                html.push_str(&format!(
-                    "<p><a href=\"{}\">{text}</a></p>",
-                    escape_html(url)
-                ));
-            }
-            html.push_str(&format!(
-                "<p>Covered in <a href=\"{}\">{}</a>.</p>",
-                escape_html(&c.permalink(&paths::issue(issue.number))),
-                escape_html(&issue.title)
-            ));
             let title = match &outage.title {
                 Some(t) => format!("{}: {t}", outage.service),
                 None => format!("{} outage", outage.service),
@@ -163,15 +99,15 @@ fn outage_tag_feed(site: &Site, tag: &TagIndex) -> Result<Output> {
                 .map_or(issue.published, |z| z.timestamp());
             FeedItem {
                 title,
-                url: c.permalink(&format!("{}#{}", paths::issue(issue.number), outage.id)),
+                url: c.permalink(&format!("{}#{}", urls::issue(issue.number), outage.id)),
                 published,
                 summary: String::new(),
-                html: absolutize(&html, &c.base_path, &c.base_url),
+                html: absolutize(html, &c.base_path, &c.base_url),
                 tags: outage.tags.iter().map(|t| display(site, t)).collect(),
             }
         })
         .collect();
-    let path = paths::outage_tag_feed(&tag.tag.slug);
+    let path = urls::outage_tag_feed(&tag.tag.slug);
     let title = format!("{} outages — {}", tag.tag.name, c.title);
     let description = format!("Every {} outage covered in {}.", tag.tag.name, c.title);
     Ok(Output::new(
@@ -208,7 +144,7 @@ fn rss(
         .build();
     let bytes = channel
         .write_to(Vec::new())
-        .map_err(|e| Error::Output(format!("cannot write {self_path}: {e}")))?;
+        .map_err(|e| Error::Feed(format!("cannot write {self_path}: {e}")))?;
     Ok(bytes)
 }
 
@@ -292,7 +228,7 @@ fn atom(site: &Site, items: &[FeedItem]) -> Result<Vec<u8>> {
         lang: Some(c.language.clone()),
         links: vec![
             LinkBuilder::default()
-                .href(c.permalink("atom.xml"))
+                .href(c.permalink(urls::ATOM))
                 .rel("self")
                 .mime_type(Some("application/atom+xml".into()))
                 .build(),
@@ -312,7 +248,7 @@ fn atom(site: &Site, items: &[FeedItem]) -> Result<Vec<u8>> {
     };
     let bytes = feed
         .write_to(Vec::new())
-        .map_err(|e| Error::Output(format!("cannot write atom.xml: {e}")))?;
+        .map_err(|e| Error::Feed(format!("cannot write atom.xml: {e}")))?;
     Ok(bytes)
 }
 
@@ -352,7 +288,7 @@ fn json_feed(site: &Site, items: &[FeedItem]) -> Result<String> {
         version: "https://jsonfeed.org/version/1.1",
         title: &c.title,
         home_page_url: &c.base_url,
-        feed_url: c.permalink("feed.json"),
+        feed_url: c.permalink(urls::JSON_FEED),
         description: &c.description,
         language: &c.language,
         authors: vec![JsonAuthor {
@@ -372,7 +308,7 @@ fn json_feed(site: &Site, items: &[FeedItem]) -> Result<String> {
             .collect(),
     };
     serde_json::to_string_pretty(&feed)
-        .map_err(|e| Error::Output(format!("cannot write feed.json: {e}")))
+        .map_err(|e| Error::Feed(format!("cannot write feed.json: {e}")))
 }
 
 /// The tag as shown everywhere: its display name, not this issue's spelling.

@@ -8,7 +8,9 @@
 //! ```
 //!
 //! [`build`] runs all of it; [`load`] and [`render_site`] are the stages the
-//! `check` and `serve` commands share.
+//! `check` command shares. `serve` renders again and again through
+//! [`render::incremental`], which `build` never needs. ARCHITECTURE.md says
+//! where each part lives and where a new one goes.
 
 pub mod config;
 pub mod content;
@@ -24,6 +26,7 @@ pub mod site;
 pub mod slugs;
 pub mod theme;
 mod toml_diag;
+pub mod urls;
 
 use std::path::Path;
 
@@ -71,24 +74,8 @@ pub fn render_site(site: &Site) -> Result<Vec<Output>> {
 
 /// Renders every output file of `site` into `sink`; returns their paths, checked for collisions.
 pub fn render_into(site: &Site, sink: &dyn output::Sink) -> Result<Vec<String>> {
-    let rendered = render_reusing(site, sink, None)?;
+    let rendered = render::site(site, sink, None)?;
     Ok(rendered.into_iter().map(|r| r.path).collect())
-}
-
-/// Like [`render_into`], but with `reuse` pages whose key is unchanged are not rendered
-/// (nor sent to `sink`; `serve` keeps its copies of those), and index entries are
-/// reused from earlier renders.
-pub fn render_reusing(
-    site: &Site,
-    sink: &dyn output::Sink,
-    reuse: Option<render::Reuse>,
-) -> Result<Vec<render::Rendered>> {
-    let files = theme::load(&site.config)?;
-    let templates = render::Templates::compile(&files)?;
-    let rendered = render::render(site, &templates, &files.statics, sink, reuse)?;
-    let paths: Vec<String> = rendered.iter().map(|r| r.path.clone()).collect();
-    output::check(&paths)?;
-    Ok(rendered)
 }
 
 /// Loads, renders and writes the site into `out_dir`. Pages stream into a staging

@@ -37,8 +37,8 @@ use crate::config::Config;
 use crate::content::{Issue, Tag};
 use crate::error::Diagnostic;
 use crate::output::Output;
-use crate::render::views::paths;
 use crate::site::Site;
+use crate::urls as paths;
 
 /// Query parameters that only track the reader (besides every `utm_*`).
 const TRACKING_PARAMETERS: [&str; 20] = [

@@ -19,7 +19,7 @@ const ABOUT: &str = include_str!("scaffold/about.md");
 pub fn init(dir: &Path, force: bool, today: Date) -> Result<Vec<PathBuf>> {
     let non_empty = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
     if non_empty && !force {
-        return Err(Error::Output(format!(
+        return Err(Error::Scaffold(format!(
             "refusing to create a site in {}: the folder is not empty (pass --force to add the missing files only)",
             dir.display()
         )));
@@ -69,7 +69,7 @@ pub fn new_issue(root: &Path, req: &NewIssue, today: Date) -> Result<(PathBuf, u
     );
     let text = skeleton(number, date, req.title.as_deref());
     if !create_new(&path, &text)? {
-        return Err(Error::Output(format!(
+        return Err(Error::Scaffold(format!(
             "{} already exists; sitrep new never overwrites a file",
             path.display()
         )));

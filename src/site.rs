@@ -14,9 +14,6 @@ use crate::config::Config;
 use crate::content::{Content, Issue, Link, Outage, Page, Tag};
 use crate::error::{Diagnostic, Error, Result};
 
-/// Top-level folders the generator owns; a page may not take their names.
-const RESERVED_SLUGS: [&str; 3] = ["issues", "outages", "tags"];
-
 /// Where an item lives: `site.issues[issue]`'s link or outage number `item`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ItemRef {
@@ -135,7 +132,7 @@ fn check_page_slugs(pages: &[Page]) -> Result<()> {
     let mut problems = Vec::new();
     let mut seen: BTreeMap<&str, &Page> = BTreeMap::new();
     for page in pages {
-        if RESERVED_SLUGS.contains(&page.slug.as_str()) {
+        if crate::urls::RESERVED.contains(&page.slug.as_str()) {
             problems.push(
                 Diagnostic::file(
                     &page.path,

@@ -11,11 +11,12 @@
 //! the pages in progress rather than the whole archive. Issues get entries too
 //! (`index_issue.html`), for the archive and the home page's recent issues.
 //!
-//! `serve` also keeps every entry from one render to the next ([`Kept`]): an edit
-//! re-renders the entries of the edited issue, not the fifty on each index page
-//! that lists one of them, nor the thousand issues of the archive.
+//! How many pages list an entry is counted from the pages' declared inputs
+//! ([`super::inputs`]), the same description their variables are read through.
+//! `serve` also keeps entries from one render to the next
+//! ([`super::incremental::Kept`]).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
@@ -23,9 +24,12 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use super::Templates;
-use super::views::{Views, paths};
+use super::incremental::{Kept, Kind};
+use super::inputs::{EntryKind, Inputs};
+use super::views::Views;
 use crate::error::{Error, Result};
 use crate::site::{ItemRef, Site};
+use crate::urls;
 
 /// Entries of one render, each made on first use.
 pub struct Entries<'a> {
@@ -48,110 +52,6 @@ pub struct Entries<'a> {
     kept: Option<(&'a Kept, u64)>,
 }
 
-/// Index entries kept between renders of one site (`serve`), by issue.
-///
-/// An entry shows its link, outage or issue summary, its issue's number, title, date
-/// and URL, and tag names and settings; so it is current while its issue's source and
-/// the render's global key (templates, config, tag names) are unchanged, the same test
-/// that lets `serve` keep a page. Entries are grouped by their issue's source hash,
-/// so pruning after an edit looks at each issue once, not at each of its entries.
-#[derive(Default)]
-pub struct Kept(Mutex<KeptEntries>);
-
-#[derive(Default)]
-struct KeptEntries {
-    /// The global key of the renders that made these entries.
-    global: u64,
-    /// By the source hash of their issue.
-    issues: HashMap<u64, IssueEntries, ahash::RandomState>,
-}
-
-/// The kept entries of one issue, by their place in it.
-#[derive(Default)]
-struct IssueEntries {
-    links: Vec<Option<Value>>,
-    outages: Vec<Option<Value>>,
-    summary: Option<Value>,
-}
-
-impl IssueEntries {
-    fn get(&self, kind: Kind, item: usize) -> Option<&Value> {
-        match kind {
-            Kind::Link => self.links.get(item)?.as_ref(),
-            Kind::Outage => self.outages.get(item)?.as_ref(),
-            Kind::Issue => self.summary.as_ref(),
-        }
-    }
-
-    fn slot(&mut self, kind: Kind, item: usize) -> &mut Option<Value> {
-        let list = match kind {
-            Kind::Link => &mut self.links,
-            Kind::Outage => &mut self.outages,
-            Kind::Issue => return &mut self.summary,
-        };
-        if list.len() <= item {
-            list.resize(item + 1, None);
-        }
-        &mut list[item]
-    }
-
-    fn len(&self) -> usize {
-        let held = |list: &[Option<Value>]| list.iter().flatten().count();
-        held(&self.links) + held(&self.outages) + usize::from(self.summary.is_some())
-    }
-}
-
-impl Kept {
-    fn map(&self) -> std::sync::MutexGuard<'_, KeptEntries> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn get(&self, global: u64, source: u64, kind: Kind, item: usize) -> Option<Value> {
-        let kept = self.map();
-        if kept.global != global {
-            return None;
-        }
-        kept.issues.get(&source)?.get(kind, item).cloned()
-    }
-
-    fn insert(&self, global: u64, source: u64, kind: Kind, item: usize, value: Value) {
-        let mut kept = self.map();
-        if kept.global != global {
-            kept.issues.clear();
-            kept.global = global;
-        }
-        *kept.issues.entry(source).or_default().slot(kind, item) = Some(value);
-    }
-
-    /// Keeps only the entries of a render with key `global`, of issues whose source
-    /// hash is in `current`.
-    fn retain(&self, global: u64, current: &HashSet<u64, ahash::RandomState>) {
-        let mut kept = self.map();
-        if kept.global != global {
-            kept.issues.clear();
-        }
-        kept.issues.retain(|source, _| current.contains(source));
-    }
-
-    /// How many entries are kept.
-    pub fn len(&self) -> usize {
-        self.map().issues.values().map(IssueEntries::len).sum()
-    }
-
-    /// Whether no entry is kept.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// Which list an entry comes from.
-#[derive(Clone, Copy)]
-enum Kind {
-    Link,
-    Outage,
-    Issue,
-}
-
 /// One entry: its value while pages that list it are still to come.
 #[derive(Default)]
 struct Slot {
@@ -161,13 +61,14 @@ struct Slot {
 }
 
 impl<'a> Entries<'a> {
-    /// Entries for one render; with `kept` (and the render's global key), entries are
-    /// taken from and added to it.
+    /// Entries for one render whose pages read `plan`; with `kept` (and the render's
+    /// global key), entries are taken from and added to it.
     pub fn new(
         views: &'a Views<'a>,
         templates: &'a Templates,
         base: &'a Context,
         kept: Option<(&'a Kept, u64)>,
+        plan: &[&Inputs],
     ) -> Self {
         let site: &Site = views.site;
         let slots = |count: fn(&crate::content::Issue) -> usize| -> Vec<Vec<Slot>> {
@@ -178,27 +79,22 @@ impl<'a> Entries<'a> {
         };
         let (links, outages) = (slots(|i| i.links.len()), slots(|i| i.outages.len()));
         let issues: Vec<Slot> = site.issues.iter().map(|_| Slot::default()).collect();
-        // The archive lists every issue; the home page the recent ones after the latest.
-        let recent = super::pages::recent(site);
-        for (i, slot) in issues.iter().enumerate() {
-            let home = usize::from(recent.contains(&i));
-            slot.uses_left.store(1 + home, Ordering::Relaxed);
-        }
-        let count = |slots: &[Vec<Slot>], items: &[ItemRef]| {
-            for r in items {
-                slots[r.issue][r.item]
-                    .uses_left
-                    .fetch_add(1, Ordering::Relaxed);
+        let use_once = |slot: &Slot| slot.uses_left.fetch_add(1, Ordering::Relaxed);
+        for inputs in plan {
+            inputs
+                .entries
+                .clone()
+                .for_each(|i| _ = use_once(&issues[i]));
+            if let Some(l) = &inputs.listing {
+                let slots = match l.kind {
+                    EntryKind::Link => &links,
+                    EntryKind::Outage => &outages,
+                };
+                l.chunk()
+                    .iter()
+                    .for_each(|r| _ = use_once(&slots[r.issue][r.item]));
             }
-        };
-        site.link_tags.iter().for_each(|t| count(&links, &t.items));
-        count(&outages, &site.outages);
-        site.outage_tags
-            .iter()
-            .for_each(|t| count(&outages, &t.items));
-        site.services
-            .iter()
-            .for_each(|s| count(&outages, &s.outages));
+        }
         Entries {
             views,
             templates,
@@ -220,11 +116,6 @@ impl<'a> Entries<'a> {
         };
         let issues = &self.views.site.issues;
         kept.retain(global, &issues.iter().map(|i| i.source_hash).collect());
-    }
-
-    /// Entries per page of an index (`paginate`; 0: all on one).
-    pub fn per_page(&self) -> usize {
-        self.views.site.config.paginate
     }
 
     /// `pagination` for page `n` of `total` of the index at site path `base`.
@@ -301,7 +192,7 @@ impl<'a> Entries<'a> {
         take(&self.issues[i], || {
             self.kept_or(Kind::Issue, r, || {
                 let issue = &self.views.site.issues[i];
-                let at = paths::issue(issue.number);
+                let at = urls::issue(issue.number);
                 self.make(self.views.summary(issue), "issue", "index_issue.html", &at)
             })
         })
@@ -310,7 +201,7 @@ impl<'a> Entries<'a> {
     /// Where item `r` is, for errors: `issues/45/#link-3`.
     fn item_label(&self, r: ItemRef, key: &str) -> String {
         let issue = &self.views.site.issues[r.issue];
-        format!("{}#{key}-{}", paths::issue(issue.number), r.item + 1)
+        format!("{}#{key}-{}", urls::issue(issue.number), r.item + 1)
     }
 
     /// The kept entry for item `r`, or one made by `make` (and kept, if entries are).
@@ -380,7 +271,7 @@ pub fn shared<T>(cell: &OnceLock<Result<T>>, make: impl FnOnce() -> Result<T>) -
             context: context.clone(),
             message: message.clone(),
         }),
-        Err(e) => Err(Error::Output(e.to_string())),
+        Err(e) => Err(Error::Internal(e.to_string())),
     }
 }
 
@@ -415,7 +306,7 @@ mod tests {
     fn a_failed_entry_is_not_kept() {
         let slot = Slot::default();
         slot.uses_left.store(2, Ordering::Relaxed);
-        let fail = || Err(Error::Output("broken".into()));
+        let fail = || Err(Error::Internal("broken".into()));
         assert!(take(&slot, fail).is_err());
         assert!(slot.value.lock().unwrap().is_none());
         assert!(take(&slot, || Ok(Value::from(1))).is_ok());

@@ -1,244 +1,87 @@
 //! Rendering the site model through Tera into output files.
 //!
+//! ```text
+//! pages::all + feed::all ─> each one's Inputs ─> Reader ─> template ─> Sink
+//!                                  └─> entry use counts, serve's cache keys
+//! ```
+//!
 //! Templates are compiled once. Each issue's body (`issue_content.html`) is
-//! rendered once and reused by the issue page, the home page and the feeds.
-//! Pages are independent, so they render in parallel.
+//! rendered once per render: the latest issues' bodies are shared by their pages,
+//! the home page and the feeds; an older issue's only by its page. Index entries
+//! are made once and shared by every page listing them ([`entries`]). Pages are
+//! independent, so they render in parallel, and go to the sink as soon as they
+//! are done.
+//!
+//! Where things go: a page kind in [`pages`], a feed in [`feed`] (its format in
+//! [`crate::feeds`]), what a template receives in [`views`], a URL in
+//! [`crate::urls`]; [`incremental`] is `serve`'s business only.
 
-pub mod entries;
-pub mod pages;
+pub(crate) mod entries;
+pub(crate) mod feed;
+pub mod incremental;
+pub(crate) mod inputs;
+pub(crate) mod pages;
+pub mod templates;
 pub mod views;
-
-use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Context, Tera, Value};
+use tera::{Context, Value};
 
 use crate::error::{Error, Result};
-use crate::feeds;
 use crate::output::{Output, Sink};
 use crate::site::Site;
-use crate::theme::ThemeFiles;
-pub use entries::Kept;
-use pages::PageJob;
-use views::{Views, paths};
+use crate::theme::Files;
+use crate::urls;
+use feed::Feed;
+use incremental::{Known, Rendered, Reuse};
+use inputs::{Full, Inputs, Reader};
+use pages::{Page, PageJob};
+pub use templates::Templates;
+use views::Views;
 
-/// The compiled templates of a site.
-pub struct Templates {
-    tera: Tera,
-    /// A hash of every template's name, source and origin: pages depend on all of them.
-    fingerprint: u64,
-    /// Template name → the file it came from, named in errors.
-    origins: BTreeMap<String, String>,
+/// Loads the theme, compiles it and renders every output of `site` into `sink`,
+/// checking their paths for collisions. With `reuse`, pages whose key is unchanged
+/// are not rendered (see [`incremental`]).
+pub(crate) fn site(site: &Site, sink: &dyn Sink, reuse: Option<Reuse>) -> Result<Vec<Rendered>> {
+    let files = crate::theme::load(&site.config)?;
+    let templates = Templates::compile(&files)?;
+    let rendered = render(site, &templates, &files.statics, sink, reuse)?;
+    let paths: Vec<String> = rendered.iter().map(|r| r.path.clone()).collect();
+    crate::output::check(&paths)?;
+    Ok(rendered)
 }
 
-/// Tera's built-in filters, for "did you mean" hints.
-const FILTERS: [&str; 37] = [
-    "safe",
-    "default",
-    "upper",
-    "lower",
-    "wordcount",
-    "escape",
-    "escape_html",
-    "escape_xml",
-    "newlines_to_br",
-    "pluralize",
-    "trim",
-    "trim_start",
-    "trim_end",
-    "replace",
-    "capitalize",
-    "title",
-    "truncate",
-    "indent",
-    "str",
-    "int",
-    "float",
-    "length",
-    "reverse",
-    "split",
-    "abs",
-    "round",
-    "first",
-    "last",
-    "nth",
-    "join",
-    "sort",
-    "unique",
-    "get",
-    "values",
-    "keys",
-    "pairs",
-    "group_by",
-];
-
-impl Templates {
-    /// Compiles the theme's templates (with the site's overrides). Autoescape is on for HTML and XML.
-    pub fn compile(files: &ThemeFiles) -> Result<Templates> {
-        let mut tera = Tera::new();
-        tera.autoescape_on([".html", ".htm", ".xml"]);
-        tera.register_filter("safe", safe);
-        let fingerprint = {
-            crate::content::fingerprints().hash_one((&files.templates, &files.template_origins))
-        };
-        let templates = Templates {
-            tera: Tera::new(),
-            fingerprint,
-            origins: files.template_origins.clone(),
-        };
-        tera.add_raw_templates(files.templates.iter())
-            .map_err(|e| templates.error("compiling the templates".into(), &e))?;
-        Ok(Templates { tera, ..templates })
-    }
-
-    /// Renders `template` for site path `path` into a string value for other templates
-    /// (`safe`: printed without escaping).
-    ///
-    /// Tera renders into a buffer kept per thread, so it grows to the largest output
-    /// once instead of doubling its way up for every one (at 5,000 issues, growing
-    /// and page-faulting fresh buffers was a third of rendering); the value is then
-    /// made straight from that buffer, its only copy.
-    fn render(&self, template: &str, ctx: &Context, path: &str, safe: bool) -> Result<Value> {
-        thread_local! {
-            static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-        }
-        let render = |buffer: &mut Vec<u8>| {
-            buffer.clear();
-            self.render_to(template, ctx, path, buffer)?;
-            let text = std::str::from_utf8(buffer)
-                .map_err(|e| Error::Output(format!("/{path} is not UTF-8: {e}")))?;
-            Ok(if safe {
-                Value::safe_string(text)
-            } else {
-                Value::normal_string(text)
-            })
-        };
-        BUFFER.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut buffer) => render(&mut buffer),
-            // Only if a render ever started another on the same thread.
-            Err(_) => render(&mut Vec::new()),
-        })
-    }
-
-    /// Renders `template` as the file for site path `path`.
-    ///
-    /// Unlike [`Templates::render`], the output is not copied or checked for UTF-8 (Tera
-    /// writes only strings): it renders straight into the file's buffer, sized like the
-    /// largest file this thread has rendered so it is rarely grown. That copy and
-    /// check were ~3 % of a build's instructions.
-    fn render_file(&self, template: &str, ctx: &Context, path: &str) -> Result<Vec<u8>> {
-        thread_local! {
-            static LARGEST: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-        }
-        let mut bytes = Vec::with_capacity(LARGEST.get());
-        self.render_to(template, ctx, path, &mut bytes)?;
-        LARGEST.set(LARGEST.get().max(bytes.len()));
-        Ok(bytes)
-    }
-
-    /// Renders `template` for site path `path`, appending to `out`.
-    fn render_to(
-        &self,
-        template: &str,
-        ctx: &Context,
-        path: &str,
-        out: &mut Vec<u8>,
-    ) -> Result<()> {
-        self.tera
-            .render_to(template, ctx, out)
-            .map_err(|e| self.error(format!("rendering /{path} with {template}"), &e))
-    }
-
-    /// Tera's report, plus which file the template came from and a hint for unknown filters.
-    fn error(&self, context: String, err: &tera::Error) -> Error {
-        let Error::Template {
-            context,
-            mut message,
-        } = Error::template(context, err)
-        else {
-            return Error::template("rendering", err);
-        };
-        let named = message
-            .lines()
-            .find_map(|l| l.trim_start().strip_prefix("--> "))
-            .and_then(|l| l.split(':').next());
-        if let Some(origin) = named.and_then(|name| self.origins.get(name).map(|o| (name, o))) {
-            message.push_str(&format!("\n  = note: `{}` is {}", origin.0, origin.1));
-        }
-        let unknown = message
-            .split("Unknown filter `")
-            .nth(1)
-            .and_then(|r| r.split('`').next());
-        if let Some(hint) = unknown.and_then(|f| crate::toml_diag::closest(f, &FILTERS)) {
-            message.push_str(&format!("\n  = help: did you mean `{hint}`?"));
-        }
-        Error::Template { context, message }
-    }
-}
-
-/// Tera's `safe`, without the copy: the built-in makes a new string of the value's text,
-/// and themes mark every piece of rendered Markdown and every pre-rendered entry safe
-/// (hundreds of megabytes copied at 5,000 issues). A string value is shared and only
-/// flagged; anything else is printed and flagged, as the built-in does.
-fn safe(value: Value, _: tera::Kwargs, _: &tera::State) -> Value {
-    if value.is_string() {
-        value.mark_safe()
-    } else {
-        Value::safe_string(&value.to_string())
-    }
-}
-
-/// Renders every page, feed and static file of `site` into `sink`, in parallel.
-///
-/// Pages go to the sink as soon as they are rendered, so memory holds a few
-/// pages at a time rather than the whole site. Only the issue bodies the home
-/// page and the feeds share are kept.
-///
-/// With `reuse`, pages whose key is unchanged are not rendered again and index
-/// entries are kept between renders: `serve` re-renders only what an edit touched.
-/// Returns every output, rendered or not.
-pub fn render(
+/// Renders every page, feed and static file of `site` into `sink`; returns every
+/// output, rendered or (with `reuse`) skipped.
+fn render(
     site: &Site,
     templates: &Templates,
-    statics: &crate::theme::Files,
+    statics: &Files,
     sink: &dyn Sink,
     reuse: Option<Reuse>,
 ) -> Result<Vec<Rendered>> {
     let views = Views::new(site);
     let mut base = Context::new();
     base.insert("site", &views.site());
-    let global = global_key(site, templates);
+    let global = incremental::global_key(site, templates.fingerprint);
+    let plan = schedule(site);
+    let page_inputs: Vec<&Inputs> = plan.iter().map(|(_, inputs)| inputs).collect();
     let kept = reuse.map(|r| (r.entries, global));
     let run = Run {
         site,
         templates,
         views: &views,
-        entries: entries::Entries::new(&views, templates, &base, kept),
+        entries: entries::Entries::new(&views, templates, &base, kept, &page_inputs),
         base: &base,
         sink,
         known: reuse.map(|r| r.known),
         global,
-        counts: pages::counts_key(site),
+        counts: incremental::counts_key(site),
         latest: std::sync::OnceLock::new(),
     };
-    // Pages go out ordered by the middle issue each lists (an issue page by its own),
-    // and in that order (`par_bridge` hands them to threads one at a time), so the
-    // pages sharing an entry render close together and the entry is dropped soon
-    // after it is made. An index page spans a range of issues (a rare tag's page,
-    // hundreds): keyed by the middle of that range rather than its newest issue, at
-    // most 4,407 entries were alive at once instead of 9,440 (N=5,000; −14 MB peak).
-    let mut order = pages::all(site);
-    order.sort_by_cached_key(|p| {
-        let listed = p.listed(site);
-        listed
-            .get(listed.len() / 2)
-            .map(|r| r.issue)
-            .or_else(|| p.newest_issue(site))
-    });
-    let pages = order.into_iter().par_bridge().map(|page| run.page(page));
-    let feeds = feeds::all(site).into_par_iter().map(|feed| run.feed(feed));
+    let pages = plan.into_iter().par_bridge().map(|(p, i)| run.page(p, i));
+    let feeds = feed::all(site).into_par_iter().map(|f| run.feed(f));
     // The sitemap lists every page, so it is made alongside them rather than after.
     let (rendered, sitemap) =
         rayon::join(|| pages.chain(feeds).collect::<Vec<_>>(), || run.sitemap());
@@ -247,23 +90,40 @@ pub fn render(
         .flatten()
         .collect();
     run.entries.prune_kept();
-
     rendered.push(sitemap?);
-
-    let mut paths: Vec<String> = rendered.iter().map(|r| r.path.clone()).collect();
-    let robots_ctx = with(&base, "sitemap_url", &site.config.permalink("sitemap.xml"));
-    let robots = Output::new(
-        "robots.txt",
-        templates.render_file("robots.txt", &robots_ctx, "robots.txt")?,
-    );
-    paths.push(put(sink, robots)?);
+    let mut paths: Vec<&str> = rendered.iter().map(|r| r.path.as_str()).collect();
+    let robots = robots(site, templates, &base)?;
+    paths.push(&robots.path);
     check_statics(&paths, statics)?;
+    let mut extra = vec![put(sink, robots)?];
     for (path, src) in statics {
-        paths.push(put(sink, Output::new(path, src.bytes.clone()))?);
+        extra.push(put(sink, Output::new(path, src.bytes.clone()))?);
     }
-    let extra = paths.split_off(rendered.len());
     rendered.extend(extra.into_iter().map(|path| Rendered { path, key: None }));
     Ok(rendered)
+}
+
+/// Every page with its inputs, in the order they are rendered.
+///
+/// Pages go out ordered by the middle issue each lists (an issue page by its own),
+/// and in that order (`par_bridge` hands them to threads one at a time), so the
+/// pages sharing an entry render close together and the entry is dropped soon
+/// after it is made. An index page spans a range of issues (a rare tag's page,
+/// hundreds): keyed by the middle of that range rather than its newest issue, at
+/// most 4,407 entries were alive at once instead of 9,440 (N=5,000; −14 MB peak).
+fn schedule(site: &Site) -> Vec<(Page, Inputs<'_>)> {
+    let mut plan: Vec<(Page, Inputs)> = pages::all(site)
+        .into_iter()
+        .map(|p| (p, p.inputs(site)))
+        .collect();
+    plan.sort_by_cached_key(|(page, inputs)| {
+        let listed = inputs.listing.as_ref().map_or(&[][..], |l| l.chunk());
+        listed
+            .get(listed.len() / 2)
+            .map(|r| r.issue)
+            .or_else(|| page.newest_issue(site))
+    });
+    plan
 }
 
 /// One render of a site: what every page and feed needs.
@@ -276,61 +136,68 @@ struct Run<'a> {
     base: &'a Context,
     sink: &'a dyn Sink,
     known: Option<&'a Known>,
-    /// Hash of what every page depends on (see [`global_key`]).
+    /// Hash of what every page depends on (see [`incremental::global_key`]).
     global: u64,
-    /// Hash of the tag and service lists (see [`pages::counts_key`]).
+    /// Hash of the tag and service lists (see [`incremental::counts_key`]).
     counts: u64,
-    /// The latest issues' bodies, for the home page and the feeds: rendered once, when needed.
-    latest: std::sync::OnceLock<Result<Vec<Value>>>,
+    /// The latest issues in full (view and body), shared: rendered once, when needed.
+    latest: std::sync::OnceLock<Result<Full>>,
 }
 
 impl Run<'_> {
+    /// The key of an output at `paths` reading `inputs`, when the caller keeps keys.
+    fn key(&self, inputs: &Inputs, paths: &[&str]) -> Option<u64> {
+        self.known
+            .map(|_| incremental::key(self.site, inputs, paths, self.global, self.counts))
+    }
+
+    fn is_known(&self, path: &str, key: Option<u64>) -> bool {
+        matches!((self.known, key), (Some(known), Some(key)) if known.get(path) == Some(&key))
+    }
+
+    /// A reader of `inputs` for the page at site path `path`.
+    fn reader<'r>(&'r self, inputs: &'r Inputs, path: &'r str) -> Result<Reader<'r>> {
+        let full = inputs.full.clone().map(|i| self.full(i));
+        let full = full.collect::<Result<Full>>()?;
+        Ok(Reader::new(inputs, self.views, &self.entries, full, path))
+    }
+
     /// Renders one page into the sink, unless the caller's copy is current.
-    fn page(&self, page: pages::Page) -> Result<Vec<Rendered>> {
-        let key = self
-            .known
-            .map(|_| page.key(self.site, self.global, self.counts));
-        let path = file_of(&page.path(self.site));
-        if self.is_known(&path, key) {
-            return Ok(vec![Rendered { path, key }]);
+    fn page(&self, page: Page, inputs: Inputs) -> Result<Vec<Rendered>> {
+        let path = page.path(self.site);
+        let file = urls::file_of(&path);
+        let key = self.key(&inputs, &[&file]);
+        if !self.is_known(&file, key) {
+            let job = page.job(&self.reader(&inputs, &path)?)?;
+            let output = render_page(self.site, self.templates, self.base, &path, job)?;
+            put(self.sink, output)?;
         }
-        let issue = match page {
-            pages::Page::Issue(i) => Some(self.issue(i)?),
-            _ => None,
-        };
-        let latest = if page == pages::Page::Home {
-            self.latest()?
-        } else {
-            &[]
-        };
-        let job = page.job(self.views, &self.entries, latest, issue)?;
-        put(
-            self.sink,
-            render_page(self.site, self.templates, self.base, job)?,
-        )?;
-        Ok(vec![Rendered { path, key }])
+        Ok(vec![Rendered { path: file, key }])
     }
 
     /// Renders one feed (one or more files) into the sink, unless the caller's copies are current.
-    fn feed(&self, feed: feeds::Feed) -> Result<Vec<Rendered>> {
-        let key = self.known.map(|_| feed.key(self.site, self.global));
+    fn feed(&self, feed: Feed) -> Result<Vec<Rendered>> {
+        let inputs = feed.inputs(self.site);
         let paths = feed.paths(self.site);
+        let key = self.key(
+            &inputs,
+            &paths.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        let rendered = |path| Rendered { path, key };
         if paths.iter().all(|p| self.is_known(p, key)) {
-            return Ok(paths
-                .into_iter()
-                .map(|path| Rendered { path, key })
-                .collect());
+            return Ok(paths.into_iter().map(rendered).collect());
         }
-        let outputs = feed.render(self.site, || self.latest())?;
-        outputs
-            .into_iter()
-            .map(|o| {
-                Ok(Rendered {
-                    path: put(self.sink, o)?,
-                    key,
-                })
-            })
-            .collect()
+        let reader = self.reader(&inputs, &paths[0])?;
+        let outputs = feed.render(&reader, |r| {
+            let value = value(&self.views.outage_entry(r))?;
+            let ctx = with_value(self.base, "outage", value);
+            let html = self
+                .templates
+                .render("feed_outage.html", &ctx, &paths[0], false)?;
+            Ok(html.as_str().unwrap_or_default().to_string())
+        })?;
+        let paths = outputs.into_iter().map(|o| put(self.sink, o));
+        paths.map(|p| p.map(rendered)).collect()
     }
 
     /// `sitemap.xml`: every HTML page but the 404 (the same list that is rendered), with
@@ -340,7 +207,7 @@ impl Run<'_> {
         let site = self.site;
         let urls: Vec<SitemapUrl> = pages::all(site)
             .into_iter()
-            .filter(|p| *p != pages::Page::NotFound)
+            .filter(|p| *p != Page::NotFound)
             .map(|page| SitemapUrl {
                 loc: site.config.permalink(&page.path(site)),
                 lastmod: page
@@ -348,7 +215,7 @@ impl Run<'_> {
                     .map(|i| site.issues[i].date.to_string()),
             })
             .collect();
-        let path = "sitemap.xml".to_string();
+        let path = urls::SITEMAP.to_string();
         let key = self
             .known
             .map(|_| crate::content::fingerprints().hash_one((self.global, &urls)));
@@ -360,89 +227,52 @@ impl Run<'_> {
         Ok(Rendered { path, key })
     }
 
-    fn is_known(&self, path: &str, key: Option<u64>) -> bool {
-        matches!((self.known, key), (Some(known), Some(key)) if known.get(path) == Some(&key))
+    /// Issue `i` in full: its view and its body rendered by `issue_content.html`;
+    /// the latest issues' from the shared copy.
+    fn full(&self, i: usize) -> Result<(Value, Value)> {
+        if i < self.latest_count() {
+            Ok(self.latest()?[i].clone())
+        } else {
+            self.render_issue(i)
+        }
     }
 
     /// Issue `i` as a template value, and its body rendered by `issue_content.html`.
-    fn issue(&self, i: usize) -> Result<(Value, Value)> {
+    fn render_issue(&self, i: usize) -> Result<(Value, Value)> {
         let issue = &self.site.issues[i];
         let value = value(&self.views.issue(issue))?;
-        let mut ctx = self.base.clone();
-        ctx.insert_value("issue", value.clone());
-        let body = self.templates.render(
-            "issue_content.html",
-            &ctx,
-            &paths::issue(issue.number),
-            false,
-        )?;
+        let ctx = with_value(self.base, "issue", value.clone());
+        let path = urls::issue(issue.number);
+        let body = self
+            .templates
+            .render("issue_content.html", &ctx, &path, false)?;
         Ok((value, body))
     }
 
-    /// The bodies of the latest `feed_limit` issues.
-    fn latest(&self) -> Result<&[Value]> {
-        let n = self
-            .site
+    /// How many of the latest issues are shared in full: the feeds' `feed_limit`, and
+    /// at least one, for the home page.
+    fn latest_count(&self) -> usize {
+        self.site
             .issues
             .len()
-            .min(self.site.config.feed_limit.max(1));
+            .min(self.site.config.feed_limit.max(1))
+    }
+
+    /// The latest issues in full (see [`Run::latest_count`]).
+    fn latest(&self) -> Result<&Full> {
         entries::shared(&self.latest, || {
-            all_or_every_error(
-                (0..n)
-                    .into_par_iter()
-                    .map(|i| self.issue(i).map(|(_, body)| body))
-                    .collect(),
-            )
+            let full = (0..self.latest_count()).into_par_iter();
+            let full = full.map(|i| self.render_issue(i));
+            all_or_every_error(full.collect())
         })
-        .map(Vec::as_slice)
     }
 }
 
-/// Output path → key of pages a caller holds from an earlier render (see [`render`]).
-pub type Known = std::collections::HashMap<String, u64>;
-
-/// What a caller that renders one site again and again (`serve`) keeps between renders.
-#[derive(Clone, Copy)]
-pub struct Reuse<'a> {
-    /// The key of every page the caller holds: a page whose key is unchanged is skipped.
-    pub known: &'a Known,
-    /// Index entries of earlier renders: reused while current, refreshed otherwise.
-    pub entries: &'a entries::Kept,
-}
-
-/// One output of a render.
-#[derive(Debug, Clone)]
-pub struct Rendered {
-    /// Output path.
-    pub path: String,
-    /// For pages and feeds rendered with a `known` map: the key they have now. A keyed
-    /// output that was not sent to the sink is current in the caller's copy.
-    pub key: Option<u64>,
-}
-
-/// Everything every page depends on: templates, settings, navigation and tag names.
-fn global_key(site: &Site, templates: &Templates) -> u64 {
-    use std::hash::{BuildHasher, Hash, Hasher};
-    let mut h = crate::content::fingerprints().build_hasher();
-    templates.fingerprint.hash(&mut h);
-    format!("{:?}", site.config).hash(&mut h);
-    site.pages
-        .iter()
-        .for_each(|p| (&p.slug, &p.title).hash(&mut h));
-    site.link_tags
-        .iter()
-        .chain(&site.outage_tags)
-        .for_each(|t| (&t.tag.slug, &t.tag.name).hash(&mut h));
-    h.finish()
-}
-
-/// The file a site path is written to: `issues/45/` → `issues/45/index.html`.
-fn file_of(path: &str) -> String {
-    if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_string()
-    }
+/// `robots.txt`, pointing at the sitemap.
+fn robots(site: &Site, templates: &Templates, base: &Context) -> Result<Output> {
+    let ctx = with(base, "sitemap_url", &site.config.permalink(urls::SITEMAP));
+    let text = templates.render_file(urls::ROBOTS, &ctx, urls::ROBOTS)?;
+    Ok(Output::new(urls::ROBOTS, text))
 }
 
 /// Hands `output` to the sink and returns its path.
@@ -457,8 +287,8 @@ fn put(sink: &dyn Sink, output: Output) -> Result<String> {
 /// A site has a handful of static files and thousands of pages: each static file is
 /// looked for among the pages, rather than every page's folders collected in a set
 /// (that was ~3 ms at 5,000 issues, on one core, at the end of every build).
-fn check_statics(generated: &[String], statics: &crate::theme::Files) -> Result<()> {
-    let files: ahash::AHashSet<&str> = generated.iter().map(String::as_str).collect();
+fn check_statics(generated: &[&str], statics: &Files) -> Result<()> {
+    let files: ahash::AHashSet<&str> = generated.iter().copied().collect();
     let holds = |folder: &str| {
         generated.iter().any(|p| {
             p.len() > folder.len() && p.as_bytes()[folder.len()] == b'/' && p.starts_with(folder)
@@ -557,29 +387,41 @@ fn with<T: Serialize + ?Sized>(base: &Context, key: &'static str, value: &T) -> 
     ctx
 }
 
-fn render_page(site: &Site, templates: &Templates, base: &Context, job: PageJob) -> Result<Output> {
+fn with_value(base: &Context, key: &'static str, value: Value) -> Context {
+    let mut ctx = base.clone();
+    ctx.insert_value(key, value);
+    ctx
+}
+
+/// The page at site path `path` as an output file: its job's variables and the
+/// ones every page's `base.html` uses.
+fn render_page(
+    site: &Site,
+    templates: &Templates,
+    base: &Context,
+    path: &str,
+    job: PageJob,
+) -> Result<Output> {
     let mut ctx = base.clone();
     ctx.extend(job.ctx);
     ctx.insert("kind", job.kind);
     ctx.insert("page_title", &job.title);
     ctx.insert("description", &job.description);
-    ctx.insert("canonical", &site.config.permalink(&job.path));
-    ctx.insert(
-        "og_type",
-        if job.kind == "issue" {
-            "article"
-        } else {
-            "website"
-        },
-    );
+    ctx.insert("canonical", &site.config.permalink(path));
+    let og_type = if job.kind == "issue" {
+        "article"
+    } else {
+        "website"
+    };
+    ctx.insert("og_type", og_type);
     let extra_feed = job
         .extra_feed
         .map(|(title, url)| serde_json::json!({ "title": title, "url": url }));
     ctx.insert("extra_feed", &extra_feed);
-    let file = file_of(&job.path);
+    let file = urls::file_of(path);
     Ok(Output::new(
         &file,
-        templates.render_file(job.template, &ctx, &job.path)?,
+        templates.render_file(job.template, &ctx, path)?,
     ))
 }
 
@@ -587,33 +429,4 @@ fn render_page(site: &Site, templates: &Templates, base: &Context, job: PageJob)
 struct SitemapUrl {
     loc: String,
     lastmod: Option<String>,
-}
-
-#[cfg(test)]
-mod tests {
-    use tera::{Context, Tera};
-
-    #[test]
-    fn safe_prints_strings_unescaped_and_other_values_as_text() {
-        let mut tera = Tera::new();
-        tera.autoescape_on([".html"]);
-        tera.register_filter("safe", super::safe);
-        tera.add_raw_template(
-            "t.html",
-            "{{ long | safe }}|{{ long }}|{{ short | safe }}|{{ n | safe }}|{{ list | safe }}",
-        )
-        .unwrap();
-        let mut ctx = Context::new();
-        let long = "<p>A paragraph of <em>rendered</em> Markdown &amp; more</p>";
-        ctx.insert("long", long);
-        ctx.insert("short", "<i>");
-        ctx.insert("n", &5);
-        ctx.insert("list", &["<a>"]);
-        let out = tera.render("t.html", &ctx).unwrap();
-        let escaped = long
-            .replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;");
-        assert_eq!(out, format!("{long}|{escaped}|<i>|5|[\"<a>\"]"));
-    }
 }

@@ -14,6 +14,7 @@ use tera::Value;
 use crate::config::Config;
 use crate::content::{Issue, Link, Outage, Sponsor, Tag};
 use crate::site::{ItemRef, ServiceIndex, Site, TagIndex};
+use crate::urls;
 
 /// Site-wide values, available to every template as `site`.
 #[derive(Serialize)]
@@ -218,42 +219,6 @@ pub fn pager_window(current: usize, total: usize) -> Vec<Option<usize>> {
     window
 }
 
-/// Site paths (relative to the output root) of every generated page.
-pub mod paths {
-    /// Page `n` (1-based) of the index at `base`: the first page keeps the stable URL.
-    pub fn paged(base: &str, n: usize) -> String {
-        if n <= 1 {
-            base.to_string()
-        } else {
-            format!("{base}page/{n}/")
-        }
-    }
-    /// `/issues/<n>/`
-    pub fn issue(n: u32) -> String {
-        format!("issues/{n}/")
-    }
-    /// `/tags/<slug>/`
-    pub fn link_tag(slug: &str) -> String {
-        format!("tags/{slug}/")
-    }
-    /// `/outages/tags/<slug>/`
-    pub fn outage_tag(slug: &str) -> String {
-        format!("outages/tags/{slug}/")
-    }
-    /// `/outages/tags/<slug>/rss.xml`
-    pub fn outage_tag_feed(slug: &str) -> String {
-        format!("outages/tags/{slug}/rss.xml")
-    }
-    /// `/outages/services/<slug>/`
-    pub fn service(slug: &str) -> String {
-        format!("outages/services/{slug}/")
-    }
-    /// `/<slug>/` for a standalone page.
-    pub fn page(slug: &str) -> String {
-        format!("{slug}/")
-    }
-}
-
 /// Builds views from the model; holds the config for URLs.
 pub struct Views<'a> {
     pub site: &'a Site,
@@ -281,7 +246,7 @@ impl<'a> Views<'a> {
             .issues
             .iter()
             .map(|i| IssueRef {
-                url: config.href(&paths::issue(i.number)),
+                url: config.href(&urls::issue(i.number)),
                 date: i.date.to_string(),
                 date_display: display_date(i.date),
             })
@@ -298,8 +263,8 @@ impl<'a> Views<'a> {
             site,
             config,
             issues,
-            link_tags: tags(&site.link_tags, paths::link_tag),
-            outage_tags: tags(&site.outage_tags, paths::outage_tag),
+            link_tags: tags(&site.link_tags, urls::link_tag),
+            outage_tags: tags(&site.outage_tags, urls::outage_tag),
         }
     }
 
@@ -311,24 +276,24 @@ impl<'a> Views<'a> {
             author: c.author.as_deref(),
             language: &c.language,
             base_url: &c.base_url,
-            home_url: c.href(""),
-            archive_url: c.href("issues/"),
-            outages_url: c.href("outages/"),
-            outage_tags_url: c.href("outages/tags/"),
-            services_url: c.href("outages/services/"),
-            tags_url: c.href("tags/"),
-            rss_url: c.href("rss.xml"),
-            atom_url: c.href("atom.xml"),
-            json_feed_url: c.href("feed.json"),
-            stylesheet_url: c.href("style.css"),
-            syntax_stylesheet_url: c.href("syntax.css"),
+            home_url: c.href(urls::HOME),
+            archive_url: c.href(urls::ARCHIVE),
+            outages_url: c.href(urls::OUTAGES),
+            outage_tags_url: c.href(urls::OUTAGE_TAGS),
+            services_url: c.href(urls::SERVICES),
+            tags_url: c.href(urls::TAGS),
+            rss_url: c.href(urls::RSS),
+            atom_url: c.href(urls::ATOM),
+            json_feed_url: c.href(urls::JSON_FEED),
+            stylesheet_url: c.href(urls::STYLESHEET),
+            syntax_stylesheet_url: c.href(urls::SYNTAX_STYLESHEET),
             pages: self
                 .site
                 .pages
                 .iter()
                 .map(|p| NavPage {
                     title: &p.title,
-                    url: c.href(&paths::page(&p.slug)),
+                    url: c.href(&urls::page(&p.slug)),
                 })
                 .collect(),
             generator: concat!("sitrep ", env!("CARGO_PKG_VERSION")),
@@ -336,7 +301,7 @@ impl<'a> Views<'a> {
     }
 
     pub fn summary(&self, issue: &'a Issue) -> IssueSummary<'a> {
-        let path = paths::issue(issue.number);
+        let path = urls::issue(issue.number);
         IssueSummary {
             number: issue.number,
             title: &issue.title,
@@ -370,7 +335,7 @@ impl<'a> Views<'a> {
             tags: l
                 .tags
                 .iter()
-                .map(|t| self.tag_link(t, &self.link_tags, paths::link_tag))
+                .map(|t| self.tag_link(t, &self.link_tags, urls::link_tag))
                 .collect(),
             commentary_html: &l.commentary.html,
             via: l.via.as_deref(),
@@ -385,7 +350,7 @@ impl<'a> Views<'a> {
         OutageView {
             id: &o.id,
             service: &o.service,
-            service_url: self.config.href(&paths::service(&o.service_slug)),
+            service_url: self.config.href(&urls::service(&o.service_slug)),
             url: o.url.as_deref(),
             title: o.title.as_deref(),
             date: o.date.map(|d| d.to_string()),
@@ -393,7 +358,7 @@ impl<'a> Views<'a> {
             tags: o
                 .tags
                 .iter()
-                .map(|t| self.tag_link(t, &self.outage_tags, paths::outage_tag))
+                .map(|t| self.tag_link(t, &self.outage_tags, urls::outage_tag))
                 .collect(),
             commentary_html: &o.commentary_html,
             issue: None,
@@ -453,7 +418,7 @@ impl<'a> Views<'a> {
         Counted {
             slug: &t.tag.slug,
             name: &t.tag.name,
-            url: self.config.href(&paths::link_tag(&t.tag.slug)),
+            url: self.config.href(&urls::link_tag(&t.tag.slug)),
             count: t.items.len(),
             feed_url: None,
         }
@@ -463,9 +428,9 @@ impl<'a> Views<'a> {
         Counted {
             slug: &t.tag.slug,
             name: &t.tag.name,
-            url: self.config.href(&paths::outage_tag(&t.tag.slug)),
+            url: self.config.href(&urls::outage_tag(&t.tag.slug)),
             count: t.items.len(),
-            feed_url: Some(self.config.href(&paths::outage_tag_feed(&t.tag.slug))),
+            feed_url: Some(self.config.href(&urls::outage_tag_feed(&t.tag.slug))),
         }
     }
 
@@ -473,7 +438,7 @@ impl<'a> Views<'a> {
         Counted {
             slug: &s.slug,
             name: &s.name,
-            url: self.config.href(&paths::service(&s.slug)),
+            url: self.config.href(&urls::service(&s.slug)),
             count: s.outages.len(),
             feed_url: None,
         }
@@ -503,7 +468,7 @@ impl<'a> Views<'a> {
 
     /// The URL of page `n` of the index at site path `base`.
     pub fn page_url(&self, base: &str, n: usize) -> String {
-        self.config.href(&paths::paged(base, n))
+        self.config.href(&urls::paged(base, n))
     }
 }
 

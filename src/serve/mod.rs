@@ -8,7 +8,6 @@
 
 mod watch;
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -26,8 +25,8 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use crate::config::BuildOptions;
 use crate::error::{Error, Result};
-use crate::output::Memory;
-use crate::render::{Known, Rendered, Reuse};
+use crate::render::incremental::{Incremental, Rendition};
+use crate::urls;
 
 const LIVE_JS: &str = include_str!("live.js");
 
@@ -46,10 +45,8 @@ pub struct ServeOptions {
 
 /// The last good build, or the error of the last attempt.
 struct Snapshot {
-    /// Output path → bytes; shared with the next snapshot when a page did not change.
-    files: HashMap<String, Arc<Vec<u8>>>,
-    /// Output path → key of each page, so the next rebuild can skip unchanged pages.
-    keys: Known,
+    /// Every file of the last good build; the next rebuild starts from it.
+    site: Arc<Rendition>,
     generation: u64,
     error: Option<String>,
 }
@@ -58,10 +55,38 @@ struct Snapshot {
 struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     events: broadcast::Sender<Notice>,
-    /// Parsed content of the last rebuild: an edit re-parses only the changed files.
-    cache: Mutex<crate::content::Cache>,
-    /// Index entries of the last rebuild: an edit re-renders only the edited issue's.
-    entries: crate::render::Kept,
+    rebuilder: Mutex<Rebuilder>,
+}
+
+/// What one site's rebuilds keep from one to the next: parsed content (an edit
+/// re-parses only the changed files) and what lets a render skip unchanged pages.
+#[derive(Default)]
+pub struct Rebuilder {
+    cache: crate::content::Cache,
+    render: Incremental,
+}
+
+impl Rebuilder {
+    /// Loads and renders the site at `opts`, starting from `previous`. `changed`: the
+    /// content files the watcher reported, when it reported nothing else (see
+    /// [`crate::content::Cache::only_changed`]).
+    pub fn rebuild(
+        &mut self,
+        opts: &BuildOptions,
+        changed: Option<Vec<PathBuf>>,
+        previous: &Rendition,
+    ) -> Result<Rendition> {
+        if let Some(paths) = changed {
+            self.cache.only_changed(paths);
+        }
+        let site = crate::load_with(opts, &mut self.cache)?;
+        self.render.rerender(&site, previous)
+    }
+
+    /// How many index entries are kept for the next rebuild.
+    pub fn kept_entries(&self) -> usize {
+        self.render.kept_entries()
+    }
 }
 
 /// What a rebuild did, for the terminal.
@@ -88,43 +113,35 @@ impl Shared {
             .unwrap_or_else(|e| Arc::clone(&e.into_inner()))
     }
 
-    /// Builds the site into memory, re-parsing and re-rendering only what changed,
-    /// and publishes the result. `changed`: the content files the watcher reported,
-    /// when it reported nothing else (see [`crate::content::Cache::only_changed`]).
+    /// Rebuilds the site into memory (see [`Rebuilder::rebuild`]) and publishes the
+    /// result; a failure keeps the last good files and publishes the error.
     fn rebuild(&self, opts: &BuildOptions, changed: Option<Vec<PathBuf>>) -> Result<Rebuilt> {
         let start = Instant::now();
         let previous = self.current();
-        let result = {
-            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(paths) = changed {
-                cache.only_changed(paths);
-            }
-            crate::load_with(opts, &mut cache).and_then(|site| {
-                let memory = Memory::default();
-                let reuse = Reuse {
-                    known: &previous.keys,
-                    entries: &self.entries,
-                };
-                let rendered = crate::render_reusing(&site, &memory, Some(reuse))?;
-                Ok((rendered, memory.into_outputs()))
-            })
-        };
+        let result = self
+            .rebuilder
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .rebuild(opts, changed, &previous.site);
         let (snapshot, notice, outcome) = match result {
-            Ok((rendered, outputs)) => {
-                let (snapshot, reused) = next_snapshot(&previous, rendered, outputs);
-                let rendered = snapshot.files.len() - reused;
+            Ok(site) => {
                 let done = Rebuilt {
-                    rendered,
-                    reused,
+                    rendered: site.rendered,
+                    reused: site.reused,
                     millis: start.elapsed().as_millis(),
                 };
-                (snapshot, Notice::Built(previous.generation + 1), Ok(done))
+                let generation = previous.generation + 1;
+                let snapshot = Snapshot {
+                    site: Arc::new(site),
+                    generation,
+                    error: None,
+                };
+                (snapshot, Notice::Built(generation), Ok(done))
             }
             Err(e) => {
                 let message = e.to_string();
                 let snapshot = Snapshot {
-                    files: previous.files.clone(),
-                    keys: previous.keys.clone(),
+                    site: Arc::clone(&previous.site),
                     generation: previous.generation,
                     error: Some(message.clone()),
                 };
@@ -139,46 +156,13 @@ impl Shared {
     }
 }
 
-/// The new snapshot: fresh outputs, and the previous bytes of every page that was reused.
-fn next_snapshot(
-    previous: &Snapshot,
-    rendered: Vec<Rendered>,
-    outputs: Vec<crate::Output>,
-) -> (Snapshot, usize) {
-    let mut fresh: HashMap<String, Vec<u8>> =
-        outputs.into_iter().map(|o| (o.path, o.bytes)).collect();
-    let mut files = HashMap::with_capacity(rendered.len());
-    let mut keys = Known::with_capacity(rendered.len());
-    let mut reused = 0;
-    for r in rendered {
-        let bytes = match fresh.remove(&r.path) {
-            Some(bytes) => Arc::new(bytes),
-            None => {
-                reused += 1;
-                previous.files.get(&r.path).cloned().unwrap_or_default()
-            }
-        };
-        if let Some(key) = r.key {
-            keys.insert(r.path.clone(), key);
-        }
-        files.insert(r.path, bytes);
-    }
-    let snapshot = Snapshot {
-        files,
-        keys,
-        generation: previous.generation + 1,
-        error: None,
-    };
-    (snapshot, reused)
-}
-
 /// Runs the server until Ctrl-C.
 pub fn serve(opts: ServeOptions) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| Error::Output(format!("cannot start the server runtime: {e}")))?;
+        .map_err(|e| Error::Server(format!("cannot start the server runtime: {e}")))?;
     runtime.block_on(run(opts))
 }
 
@@ -186,29 +170,27 @@ async fn run(mut opts: ServeOptions) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(opts.addr)
         .await
         .map_err(|e| {
-            Error::Output(format!(
+            Error::Server(format!(
                 "cannot listen on {}: {e}; try another --port",
                 opts.addr
             ))
         })?;
     let addr = listener
         .local_addr()
-        .map_err(|e| Error::Output(e.to_string()))?;
+        .map_err(|e| Error::Server(e.to_string()))?;
     let url = format!("http://{addr}/");
     opts.build.base_url = Some(url.clone());
 
     let (sender, _) = broadcast::channel(16);
     let empty = Snapshot {
-        files: HashMap::new(),
-        keys: Known::new(),
+        site: Arc::default(),
         generation: 0,
         error: None,
     };
     let shared = Arc::new(Shared {
         snapshot: RwLock::new(Arc::new(empty)),
         events: sender,
-        cache: Mutex::new(crate::content::Cache::default()),
-        entries: crate::render::Kept::default(),
+        rebuilder: Mutex::default(),
     });
     match shared.rebuild(&opts.build, None) {
         Ok(done) => println!(
@@ -239,7 +221,7 @@ async fn run(mut opts: ServeOptions) -> Result<()> {
             println!("\nStopped.");
         })
         .await
-        .map_err(|e| Error::Output(format!("server error: {e}")))
+        .map_err(|e| Error::Server(format!("server error: {e}")))
 }
 
 async fn live_js() -> impl IntoResponse {
@@ -280,20 +262,20 @@ async fn events(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
 /// Serves a file of the in-memory site: `/x/` is `x/index.html`; `/x` redirects to `/x/` when that exists.
 async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
     let snapshot = shared.current();
-    let Some(key) = site_path(uri.path()) else {
+    let Some(path) = site_path(uri.path()) else {
         return not_found(&snapshot);
     };
-    let wants_dir = key.is_empty() || uri.path().ends_with('/');
+    let wants_dir = path.is_empty() || uri.path().ends_with('/');
     let key = if wants_dir {
-        format!("{key}{}index.html", if key.is_empty() { "" } else { "/" })
+        urls::folder_file(&path)
     } else {
-        key
+        path.clone()
     };
-    if let Some(bytes) = snapshot.files.get(&key) {
+    if let Some(bytes) = snapshot.site.get(&key) {
         return respond(StatusCode::OK, &key, bytes, &snapshot);
     }
-    if !wants_dir && snapshot.files.contains_key(&format!("{key}/index.html")) {
-        let location = format!("/{key}/"); // from the site path: `//x` must not become a host
+    if !wants_dir && snapshot.site.get(&urls::folder_file(&path)).is_some() {
+        let location = format!("/{path}/"); // from the site path: `//x` must not become a host
         return (
             StatusCode::MOVED_PERMANENTLY,
             [(header::LOCATION, location)],
@@ -321,11 +303,11 @@ fn site_path(raw: &str) -> Option<String> {
 }
 
 fn not_found(snapshot: &Snapshot) -> Response {
-    match snapshot.files.get("404.html") {
-        Some(bytes) => respond(StatusCode::NOT_FOUND, "404.html", bytes, snapshot),
+    match snapshot.site.get(urls::NOT_FOUND) {
+        Some(bytes) => respond(StatusCode::NOT_FOUND, urls::NOT_FOUND, bytes, snapshot),
         None => {
             let page = b"<!DOCTYPE html><html lang=en><title>Not found</title><body><h1>Not found</h1></body></html>";
-            respond(StatusCode::NOT_FOUND, "404.html", page, snapshot)
+            respond(StatusCode::NOT_FOUND, urls::NOT_FOUND, page, snapshot)
         }
     }
 }

@@ -4,63 +4,41 @@
 
 use std::collections::BTreeMap;
 
-use sitrep::content::Cache;
-use sitrep::output::Memory;
-use sitrep::render::{Kept, Known, Reuse};
+use sitrep::render::incremental::Rendition;
+use sitrep::serve::Rebuilder;
 
 use crate::support::SiteTest;
 
-/// What serve holds between rebuilds: every file, the key of every page, and the index entries.
+/// What serve holds between rebuilds: its rebuilder and the last good rendition.
 #[derive(Default)]
 struct Served {
-    cache: Cache,
-    known: Known,
-    entries: Kept,
-    files: BTreeMap<String, Vec<u8>>,
+    rebuilder: Rebuilder,
+    site: Rendition,
 }
 
 impl Served {
-    /// Rebuilds like serve; returns how many pages were rendered (not reused).
+    /// Rebuilds like serve; returns how many pages and feeds were rendered (not reused).
     fn rebuild(&mut self, site: &SiteTest) -> usize {
         self.rebuild_after(site, None)
     }
 
     /// Rebuilds like serve after its watcher reported `changed` (site paths), if given.
     fn rebuild_after(&mut self, site: &SiteTest, changed: Option<&[&str]>) -> usize {
-        if let Some(changed) = changed {
-            let paths = changed.iter().map(|p| site.root().join(p)).collect();
-            self.cache.only_changed(paths);
-        }
-        let model = sitrep::load_with(&site_opts(site), &mut self.cache).expect("site loads");
-        let memory = Memory::default();
-        let reuse = Reuse {
-            known: &self.known,
-            entries: &self.entries,
-        };
-        let rendered = sitrep::render_reusing(&model, &memory, Some(reuse)).expect("renders");
-        let mut fresh: BTreeMap<String, Vec<u8>> = memory
-            .into_outputs()
-            .into_iter()
-            .map(|o| (o.path, o.bytes))
-            .collect();
-        let mut files = BTreeMap::new();
-        let mut known = Known::new();
-        let mut pages_rendered = 0;
-        for r in rendered {
-            let bytes = match fresh.remove(&r.path) {
-                Some(bytes) => {
-                    pages_rendered += usize::from(r.key.is_some());
-                    bytes
-                }
-                None => self.files[&r.path].clone(),
-            };
-            if let Some(key) = r.key {
-                known.insert(r.path.clone(), key);
-            }
-            files.insert(r.path, bytes);
-        }
-        (self.files, self.known) = (files, known);
-        pages_rendered
+        let changed = changed.map(|c| c.iter().map(|p| site.root().join(p)).collect());
+        let next = self
+            .rebuilder
+            .rebuild(&site_opts(site), changed, &self.site);
+        self.site = next.expect("the site rebuilds");
+        self.site.pages_rendered
+    }
+
+    /// Every file serve would serve.
+    fn files(&self) -> BTreeMap<String, Vec<u8>> {
+        let bytes = |p: &str| self.site.get(p).map(|b| b.to_vec()).unwrap_or_default();
+        self.site
+            .paths()
+            .map(|p| (p.to_string(), bytes(p)))
+            .collect()
     }
 }
 
@@ -83,10 +61,11 @@ fn full(site: &SiteTest) -> BTreeMap<String, Vec<u8>> {
 
 fn assert_same(served: &Served, site: &SiteTest, after: &str) {
     let full = full(site);
+    let files = served.files();
     let differ: Vec<_> = full
         .keys()
-        .chain(served.files.keys())
-        .filter(|p| full.get(*p) != served.files.get(*p))
+        .chain(files.keys())
+        .filter(|p| full.get(*p) != files.get(*p))
         .collect();
     assert!(
         differ.is_empty(),
@@ -200,7 +179,7 @@ fn incremental_rebuilds_match_a_full_build_after_every_kind_of_edit() {
     ];
     for (what, changed, apply) in edits {
         apply();
-        let kept_before = served.entries.len();
+        let kept_before = served.rebuilder.kept_entries();
         // As serve does: told which content files the watcher saw change. A new or
         // deleted file, or a config change, makes the loader look at everything.
         let rendered = served.rebuild_after(&site, Some(changed));
@@ -208,8 +187,12 @@ fn incremental_rebuilds_match_a_full_build_after_every_kind_of_edit() {
         // Entries of an added issue (its outage and its summary) are kept, those of a
         // deleted one dropped.
         match what {
-            "a new issue" => assert_eq!(served.entries.len(), kept_before + 2, "{what}"),
-            "a deleted issue" => assert_eq!(served.entries.len(), kept_before - 2, "{what}"),
+            "a new issue" => {
+                assert_eq!(served.rebuilder.kept_entries(), kept_before + 2, "{what}")
+            }
+            "a deleted issue" => {
+                assert_eq!(served.rebuilder.kept_entries(), kept_before - 2, "{what}")
+            }
             _ => {}
         }
         if what == "an issue's title" {
@@ -253,7 +236,7 @@ fn told_what_changed_the_loader_checks_only_those_files() {
     retitle(second, "Second, edited");
     // The watcher reported only the first: the second is taken from the cache unchecked.
     served.rebuild_after(&site, Some(&[first]));
-    let archive = String::from_utf8(served.files["issues/index.html"].clone()).unwrap();
+    let archive = String::from_utf8(served.files()["issues/index.html"].clone()).unwrap();
     assert!(archive.contains("First, edited"));
     assert!(
         !archive.contains("Second, edited"),
@@ -262,4 +245,140 @@ fn told_what_changed_the_loader_checks_only_those_files() {
     // Without a report it checks every file, and the site matches a full build again.
     served.rebuild(&site);
     assert_same(&served, &site, "a rebuild that checks every file");
+}
+
+/// An issue with every key of the format set, between two others, so that its page,
+/// its neighbours' pages, the home page, every index and every feed show some of it.
+const MIDDLE: &str = r#"+++
+number = 2
+date = 2025-02-09
+title = "The middle issue"
+summary = "A summary to edit."
+draft = false
+
+[[sponsors]]
+name = "Sponsor Name"
+url = "https://sponsor.example.com/"
+text = "Sponsor **text**."
+
+[[links]]
+title = "Link title"
+url = "https://link.example.com/a"
+source = "Link Source"
+tags = ["dns", "queues"]
+commentary = """
+Lead paragraph of the commentary.
+
+More commentary after the lead.
+"""
+via = "Via Person"
+disclosure = "Disclosure text."
+
+[[outages]]
+service = "Service Name"
+url = "https://status.example.com/incident"
+title = "Outage title"
+date = 2025-02-07
+tags = ["dns", "chat"]
+commentary = "Outage *commentary*."
++++
+
+The editorial of the middle issue.
+"#;
+
+fn neighbour(number: u32, date: &str) -> String {
+    format!(
+        "+++\nnumber = {number}\ndate = {date}\n\n[[links]]\ntitle = \"Other link {number}\"\n\
+         url = \"https://other.example.com/{number}\"\ntags = [\"dns\"]\n\n[[outages]]\n\
+         service = \"Service Name\"\ntags = [\"dns\"]\n+++\n\nIssue {number}.\n"
+    )
+}
+
+#[test]
+fn every_field_of_an_issue_edited_in_turn_is_served_as_build_makes_it() {
+    let (first, last) = (neighbour(1, "2025-02-02"), neighbour(3, "2025-02-16"));
+    let site = SiteTest::inline(&[
+        (
+            "config.toml",
+            "title = \"Fields\"\nbase_url = \"https://fields.example.org/\"\npaginate = 1\nfeed_limit = 2\n",
+        ),
+        ("content/issues/1.md", &first),
+        ("content/issues/2.md", MIDDLE),
+        ("content/issues/3.md", &last),
+        (
+            "content/pages/about.md",
+            "+++\ntitle = \"About\"\n+++\n\nAbout us.\n",
+        ),
+    ]);
+    let mut served = Served::default();
+    served.rebuild(&site);
+    assert_same(&served, &site, "the first build");
+    // Each line of the middle issue's front matter and its body, changed in turn.
+    let edits: [(&str, &str); 26] = [
+        ("date = 2025-02-09", "date = 2025-02-10"),
+        (
+            "title = \"The middle issue\"",
+            "title = \"The middle issue, renamed\"",
+        ),
+        (
+            "summary = \"A summary to edit.\"",
+            "summary = \"An edited summary.\"",
+        ),
+        ("name = \"Sponsor Name\"", "name = \"Sponsor Renamed\""),
+        (
+            "url = \"https://sponsor.example.com/\"",
+            "url = \"https://sponsor.example.com/new\"",
+        ),
+        (
+            "text = \"Sponsor **text**.\"",
+            "text = \"Sponsor *edited* text.\"",
+        ),
+        ("title = \"Link title\"", "title = \"Link title, edited\""),
+        (
+            "url = \"https://link.example.com/a\"",
+            "url = \"https://link.example.com/b\"",
+        ),
+        ("source = \"Link Source\"", "source = \"Another Source\""),
+        (
+            "tags = [\"dns\", \"queues\"]",
+            "tags = [\"dns\", \"brand-new\"]",
+        ),
+        ("Lead paragraph of the commentary.", "An edited lead."),
+        ("More commentary after the lead.", "Edited tail."),
+        ("via = \"Via Person\"", "via = \"Another Person\""),
+        (
+            "disclosure = \"Disclosure text.\"",
+            "disclosure = \"Edited disclosure.\"",
+        ),
+        (
+            "service = \"Service Name\"",
+            "service = \"Renamed Service\"",
+        ),
+        (
+            "url = \"https://status.example.com/incident\"",
+            "url = \"https://status.example.com/other\"",
+        ),
+        (
+            "title = \"Outage title\"",
+            "title = \"Outage title, edited\"",
+        ),
+        ("date = 2025-02-07", "date = 2025-02-08"),
+        ("tags = [\"dns\", \"chat\"]", "tags = [\"chat\"]"),
+        (
+            "commentary = \"Outage *commentary*.\"",
+            "commentary = \"Edited outage commentary.\"",
+        ),
+        ("The editorial of the middle issue.", "An edited editorial."),
+        ("draft = false", "draft = true"),
+        ("draft = true", "draft = false"),
+        ("number = 2", "number = 20"),
+        ("date = 2025-02-10", "date = 2025-03-01"),
+        ("number = 20", "number = 2"),
+    ];
+    let path = "content/issues/2.md";
+    for (from, to) in edits {
+        edit(&site, path, from, to);
+        served.rebuild_after(&site, Some(&[path]));
+        assert_same(&served, &site, &format!("the edit {from:?} -> {to:?}"));
+    }
 }
