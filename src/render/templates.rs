@@ -21,7 +21,10 @@ pub struct Templates {
     origins: BTreeMap<String, String>,
 }
 
-/// Tera's built-in filters, for "did you mean" hints.
+/// Tera's built-in filters, for "did you mean" hints. Tera has no list of its filters
+/// to ask, nor a structured "unknown filter" error: the tests below pin both this
+/// list and the message text [`Templates::error`] reads, so an upgrade that changes
+/// either fails a test instead of silently dropping the hint.
 const FILTERS: [&str; 37] = [
     "safe",
     "default",
@@ -187,6 +190,39 @@ fn safe(value: Value, _: tera::Kwargs, _: &tera::State) -> Value {
 #[cfg(test)]
 mod tests {
     use tera::{Context, Tera};
+
+    use super::{FILTERS, Templates};
+    use crate::theme::ThemeFiles;
+
+    fn compile(template: &str) -> crate::Result<Templates> {
+        let files = ThemeFiles {
+            templates: [("t.html".to_string(), template.to_string())].into(),
+            template_origins: [("t.html".to_string(), "templates/t.html".to_string())].into(),
+            statics: Default::default(),
+        };
+        Templates::compile(&files)
+    }
+
+    #[test]
+    fn every_listed_filter_is_one_tera_knows() {
+        for filter in FILTERS {
+            if let Err(e) = compile(&format!("{{{{ 1 | {filter} }}}}")) {
+                let message = e.to_string();
+                assert!(!message.contains("Unknown filter"), "{filter}: {message}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_unknown_filter_gets_the_nearest_known_one_and_the_templates_file() {
+        let message = match compile("{{ site.title | uper }}") {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("an unknown filter compiles"),
+        };
+        assert!(message.contains("Unknown filter `uper`"), "{message}");
+        assert!(message.contains("did you mean `upper`?"), "{message}");
+        assert!(message.contains("`t.html` is templates/t.html"), "{message}");
+    }
 
     #[test]
     fn safe_prints_strings_unescaped_and_other_values_as_text() {
