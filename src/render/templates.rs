@@ -221,7 +221,10 @@ mod tests {
         };
         assert!(message.contains("Unknown filter `uper`"), "{message}");
         assert!(message.contains("did you mean `upper`?"), "{message}");
-        assert!(message.contains("`t.html` is templates/t.html"), "{message}");
+        assert!(
+            message.contains("`t.html` is templates/t.html"),
+            "{message}"
+        );
     }
 
     #[test]
