@@ -24,6 +24,7 @@ pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod slugs;
+pub mod sources;
 pub mod theme;
 mod toml_diag;
 pub mod urls;

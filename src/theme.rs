@@ -97,30 +97,19 @@ pub fn load(config: &Config) -> Result<ThemeFiles> {
 }
 
 /// Adds every file under `dir` to `files`, keyed by its `/`-separated relative path.
+/// Links that leave the site are refused (see [`crate::sources`]).
 fn read_tree(root: &Path, dir: &Path, files: &mut Files) -> Result<()> {
-    if !dir.is_dir() {
-        return Ok(());
-    }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::io("cannot read", &path, e.into())
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+    for path in crate::sources::files(root, dir)? {
+        let rel = path.strip_prefix(dir).unwrap_or(&path);
         let key = rel
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        let bytes =
-            std::fs::read(entry.path()).map_err(|e| Error::io("cannot read", entry.path(), e))?;
-        let origin = entry
-            .path()
+        let bytes = std::fs::read(&path).map_err(|e| Error::io("cannot read", &path, e))?;
+        let origin = path
             .strip_prefix(root)
-            .unwrap_or(entry.path())
+            .unwrap_or(&path)
             .display()
             .to_string();
         files.insert(key, Source { bytes, origin });

@@ -28,3 +28,6 @@ mod output;
 mod pagination;
 #[path = "build/second_site.rs"]
 mod second_site;
+/// Symlinks that leave the site, and the content cache re-reading reported files.
+#[path = "build/sources.rs"]
+mod sources;

@@ -104,24 +104,21 @@ pub fn load_with(config: &Config, cache: &mut Cache) -> Result<Content> {
         };
     }
     let only = changed.as_deref().filter(|c| cache.knows(c));
+    let reported = changed.as_deref().unwrap_or_default();
     let (issue_files, page_files) = match cache.files.take().filter(|_| only.is_some()) {
         Some(files) => files,
-        None => {
-            let content = config.root.join("content");
-            let issues = markdown_files(&content.join("issues"))?;
-            (issues, markdown_files(&content.join("pages"))?)
-        }
+        None => content_files(&config.root)?,
     };
 
     let mut problems = Vec::new();
     let issues: Vec<Arc<Issue>> = collect(
-        parse_all(&issue_files, &mut cache.issues, only, |p, t| {
+        parse_all(&issue_files, &mut cache.issues, only, reported, |p, t| {
             issue::parse(p, t, config).map(Arc::new)
         }),
         &mut problems,
     );
     let pages: Vec<Page> = collect(
-        parse_all(&page_files, &mut cache.pages, only, |p, t| {
+        parse_all(&page_files, &mut cache.pages, only, reported, |p, t| {
             page::parse(p, t, config)
         }),
         &mut problems,
@@ -156,34 +153,40 @@ pub fn fingerprints() -> ahash::RandomState {
 }
 
 /// All `*.md` files under `dir` (recursively), sorted; none if `dir` does not exist.
-fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    if !dir.exists() {
-        return Ok(Vec::new());
-    }
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::io("cannot read", &path, e.into())
-        })?;
-        let is_md = entry.path().extension().is_some_and(|e| e == "md");
-        // Symlinked files count too (walkdir does not follow links); a dangling one is
-        // then reported as unreadable instead of silently missing from the site.
-        let file_like =
-            entry.file_type().is_file() || (entry.path_is_symlink() && !entry.path().is_dir());
-        if file_like && is_md {
-            files.push(entry.into_path());
-        }
-    }
+/// Symlinked files count too, as long as they stay inside the site (see
+/// [`crate::sources`]); a dangling one is then reported as unreadable instead of
+/// silently missing from the site.
+fn markdown_files(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = crate::sources::files(root, dir)?;
+    files.retain(|path| path.extension().is_some_and(|e| e == "md"));
     Ok(files)
 }
 
+/// The issue files and the page files, with the problems of both folders reported together.
+fn content_files(root: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let content = root.join("content");
+    match (
+        markdown_files(root, &content.join("issues")),
+        markdown_files(root, &content.join("pages")),
+    ) {
+        (Ok(issues), Ok(pages)) => Ok((issues, pages)),
+        (Err(Error::Content(mut a)), Err(Error::Content(b))) => {
+            a.extend(b);
+            Err(Error::Content(a))
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    }
+}
+
 /// Parses `files` in parallel, taking unchanged ones from `cache` and refreshing it.
-/// With `only`, files not in it are taken from the cache without checking them.
+/// With `only`, files not in it are taken from the cache without checking them. The
+/// `reported` files (the watcher saw them change) are always read again: an edit that
+/// keeps a file's size within one tick of its modification time looks unchanged.
 fn parse_all<T: Send + Sync + Clone>(
     files: &[PathBuf],
     cache: &mut Parsed<T>,
     only: Option<&[PathBuf]>,
+    reported: &[PathBuf],
     parse: impl Fn(&Path, &str) -> Result<T, Vec<Diagnostic>> + Sync,
 ) -> Vec<Result<T, Vec<Diagnostic>>> {
     // (stamp, result, whether it came from the cache)
@@ -194,12 +197,13 @@ fn parse_all<T: Send + Sync + Clone>(
         // (one core idle for ~0.1 s at 5,000 issues).
         .with_max_len(4)
         .map(|path| {
+            let cached = cache.get(path).filter(|_| !reported.contains(path));
             let trusted = only.is_some_and(|changed| !changed.contains(path));
-            if let Some((cached, result)) = cache.get(path).filter(|_| trusted) {
-                return (Some(*cached), result.clone(), true);
+            if let Some((stamp, result)) = cached.filter(|_| trusted) {
+                return (Some(*stamp), result.clone(), true);
             }
             let stamp = Stamp::of(path);
-            if let Some((cached, result)) = cache.get(path).filter(|(s, _)| Some(*s) == stamp) {
+            if let Some((cached, result)) = cached.filter(|(s, _)| Some(*s) == stamp) {
                 return (Some(*cached), result.clone(), true);
             }
             let result = read_text(path)
