@@ -797,3 +797,47 @@ async fn browser_reloads_on_save_and_shows_build_errors_over_the_page() {
     drop(browser);
     drop(server);
 }
+
+/// `Rebuilt in` lines after stdout position `mark`.
+fn rebuilds_after(server: &Server, mark: usize) -> usize {
+    let lines = server.stdout.all();
+    let new = lines.get(mark..).unwrap_or_default();
+    new.iter().filter(|l| l.starts_with("Rebuilt in ")).count()
+}
+
+#[test]
+fn a_burst_of_saves_is_one_rebuild_and_a_steady_stream_still_rebuilds() {
+    let site = InitSite::new();
+    let server = Server::start(&site.root, &[]);
+    server.wait_body_contains("/issues/1/", FIRST_TITLE);
+
+    // 50 saves within one second: a rebuild or two, not dozens.
+    let mark = server.stdout.len();
+    for i in 0..50 {
+        site.write(ISSUE, &retitled(&site, &format!("Burst save {i}")));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    server.wait_body_contains("/issues/1/", "Burst save 49");
+    std::thread::sleep(Duration::from_millis(800)); // any late rebuild is logged by now
+    let burst = rebuilds_after(&server, mark);
+    assert!(
+        (1..=3).contains(&burst),
+        "{burst} rebuilds for one burst of 50 saves"
+    );
+
+    // A save every 50 ms for two seconds: rebuilds keep coming (about every 500 ms).
+    let mark = server.stdout.len();
+    let start = Instant::now();
+    let mut i = 0;
+    while start.elapsed() < Duration::from_secs(2) {
+        site.write(ISSUE, &retitled(&site, &format!("Stream save {i}")));
+        i += 1;
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let during = rebuilds_after(&server, mark);
+    assert!(
+        during >= 2,
+        "only {during} rebuilds during two seconds of saves"
+    );
+    server.wait_body_contains("/issues/1/", &format!("Stream save {}", i - 1));
+}
