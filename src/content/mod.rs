@@ -294,7 +294,7 @@ mod tests {
     /// Parses `files` as their text, counting how many were read.
     fn parse(files: &[PathBuf], cache: &mut Parsed<String>) -> (Vec<String>, usize) {
         let reads = std::sync::atomic::AtomicUsize::new(0);
-        let results = parse_all(files, cache, None, |_, text| {
+        let results = parse_all(files, cache, None, &[], |_, text| {
             reads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             Ok(text.to_string())
         });
