@@ -13,19 +13,6 @@ use sitrep::BuildOptions;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Tells mimalloc to keep memory it frees instead of returning it to the system after
-/// 10 ms. A build lasts seconds and then exits; memory returned mid-build came back
-/// as fresh pages the kernel had to zero again (a tenth of a build's CPU went to
-/// zeroing pages). `serve` keeps the default, so a long-running server shrinks back.
-fn keep_freed_memory() {
-    /// `mi_option_purge_delay` in the `mi_option_e` of libmimalloc-sys 0.1.49's mimalloc
-    /// 2.x (the bindings name no constant for it; Cargo.toml pins that version);
-    /// -1 means "never purge".
-    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: sets one of mimalloc's option integers; any value is valid.
-    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) };
-}
-
 /// Seeds aHash's hash maps from a counter per thread instead of its default, one
 /// atomic counter for the whole process. Tera builds a hash map for every struct it
 /// turns into a template value (over a million in a 5,000-issue build), and the two
@@ -176,7 +163,6 @@ fn run(command: Command) -> Result<ExitCode, sitrep::Error> {
             force,
         } => {
             let start = Instant::now();
-            keep_freed_memory();
             let opts = site.options();
             let output = if output.is_relative() {
                 opts.root.join(output)

@@ -23,6 +23,11 @@ fn first_line(message: &str) -> String {
 }
 
 /// Suggests a fix for the errors authors make most.
+///
+/// `toml` gives an error's span but not its kind, and serde's "unknown field" and
+/// "missing field" reach it as text: the hints are found by the messages' wording,
+/// and the tests below produce each error with the real crates, so an upgrade that
+/// rewords one fails a test instead of silently dropping its hint.
 fn hint_for(message: &str) -> Option<String> {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (unknown, expected) = rest.split_once('`')?;
@@ -88,20 +93,61 @@ fn unknown_key_hint(key: &str, known: &[&str]) -> String {
     }
 }
 
-/// The candidate closest to `word` by edit distance, if it is a plausible typo.
-pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let word = word.to_lowercase();
-    candidates
-        .iter()
-        .map(|c| (strsim::damerau_levenshtein(&word, &c.to_lowercase()), *c))
-        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1) + 1 && *d > 0)
-        .min()
-        .map(|(_, c)| c)
-}
+pub use crate::error::closest;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Raw {
+        title: String,
+        number: Option<u32>,
+        date: Option<toml::value::Datetime>,
+        commentary: Option<String>,
+        links: Option<Vec<toml::Table>>,
+        tags: Option<toml::Table>,
+    }
+
+    /// The hint for the error the real `toml` crate gives for `text`.
+    fn hint(text: &str) -> String {
+        let err = toml::from_str::<Raw>(text).expect_err(text);
+        hint_for(err.message().trim()).unwrap_or_else(|| panic!("no hint for {err}"))
+    }
+
+    #[test]
+    fn each_hint_matches_the_error_the_toml_crate_gives() {
+        let t = "title = \"t\"\n";
+        let cases = [
+            ("titel = \"t\"\n".to_string(), "did you mean `title`?"),
+            ("number = 1\n".to_string(), "add `title = …`"),
+            (
+                format!("{t}date = \"2025-01-06\"\n"),
+                "write `2025-01-06` without the quotes",
+            ),
+            (
+                format!("{t}commentary = \"\"\"\nopen\n"),
+                "close the text with `\"\"\"`",
+            ),
+            (
+                format!("{t}commentary = \"open\n"),
+                "close the string with `\"`",
+            ),
+            (
+                format!("{t}commentary = 'open\n"),
+                "close the string with `'`",
+            ),
+            (format!("{t}[[links]\n"), "close the header with `]]`"),
+            (format!("{t}[tags\n"), "close the header with `]`"),
+            (format!("{t}number = \"x\"\n"), "check the value's type"),
+        ];
+        for (text, expected) in cases {
+            let hint = hint(&text);
+            assert!(hint.contains(expected), "{text:?}: {hint:?}");
+        }
+    }
 
     #[test]
     fn closest_suggests_typos_only() {

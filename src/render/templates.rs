@@ -168,7 +168,7 @@ impl Templates {
             .split("Unknown filter `")
             .nth(1)
             .and_then(|r| r.split('`').next());
-        if let Some(hint) = unknown.and_then(|f| crate::toml_diag::closest(f, &FILTERS)) {
+        if let Some(hint) = unknown.and_then(|f| crate::error::closest(f, &FILTERS)) {
             message.push_str(&format!("\n  = help: did you mean `{hint}`?"));
         }
         Error::Template { context, message }
