@@ -12,11 +12,11 @@
 //! [`render::incremental`], which `build` never needs. ARCHITECTURE.md says
 //! where each part lives and where a new one goes.
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
 pub mod feeds;
-pub mod lint;
 pub mod markdown;
 pub mod output;
 pub mod render;

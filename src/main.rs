@@ -238,7 +238,7 @@ fn today() -> jiff::civil::Date {
 fn check(opts: BuildOptions, deny_warnings: bool) -> Result<ExitCode, sitrep::Error> {
     let site = sitrep::load(&opts)?;
     let outputs = sitrep::render_site(&site)?;
-    let warnings = sitrep::lint::lint(&site, &outputs);
+    let warnings = sitrep::check::run(&site, &outputs);
     for w in &warnings {
         eprintln!("{w}");
     }

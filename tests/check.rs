@@ -1,5 +1,5 @@
 //! `sitrep check`'s warnings on `tests/fixtures/invalid/lint`, a site with
-//! exactly one of each problem: through the library (`lint::lint_at`) and
+//! exactly one of each problem: through the library (`check::run_at`) and
 //! through the binary.
 //!
 //! Expected lines are found by searching the fixture files, so editing a
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use jiff::civil::date;
-use sitrep::lint::{self, Warning, WarningKind};
+use sitrep::check::{self, Warning, WarningKind};
 use sitrep::{BuildOptions, Site};
 
 fn fixture() -> PathBuf {
@@ -65,6 +65,7 @@ fn expected() -> Vec<Expected> {
         expect(NumberGap, "5.md", "number = 5"),
         expect(FutureDate, "5.md", "date = 2099-01-05"),
         expect(TrackingParameters, "5.md", "utm_source=newsletter"),
+        expect(OutageAfterIssue, "2.md", "date = 2025-01-15"),
     ]
 }
 
@@ -80,7 +81,7 @@ fn load(drafts: bool) -> (Site, Vec<sitrep::Output>) {
 }
 
 fn lint(site: &Site, outputs: &[sitrep::Output]) -> Vec<Warning> {
-    lint::lint_at(site, outputs, date(2025, 6, 1))
+    check::run_at(site, outputs, date(2025, 6, 1))
 }
 
 fn report(warnings: &[Warning]) -> String {
@@ -245,7 +246,7 @@ fn drafts_may_be_dated_in_the_future() {
 #[test]
 fn a_past_today_means_no_future_dates() {
     let (site, outputs) = load(false);
-    let warnings = lint::lint_at(&site, &outputs, date(2100, 1, 1));
+    let warnings = check::run_at(&site, &outputs, date(2100, 1, 1));
     assert!(warnings.iter().all(|w| w.kind != WarningKind::FutureDate));
 }
 

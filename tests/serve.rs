@@ -203,44 +203,53 @@ fn serve_redirects_stay_on_the_site() {
 }
 
 #[test]
-fn symlinks_in_static_are_neither_served_nor_built() {
+fn symlinks_in_static_out_of_the_site_are_refused_never_served_nor_built() {
     let site = InitSite::new();
     site.write("static/real.txt", "hello from static\n");
     std::os::unix::fs::symlink("/etc/passwd", site.path("static/passwd")).unwrap();
     std::os::unix::fs::symlink("/etc", site.path("static/etc")).unwrap();
-    std::os::unix::fs::symlink("/etc/passwd", site.path("static/real-link.txt")).unwrap();
 
+    // serve does not build such a site: it names each link, and serves none of it.
     let server = Server::start(&site.root, &[]);
-    let real = server.get("/real.txt");
-    assert_eq!(
-        (real.status, real.body.as_str()),
-        (200, "hello from static\n")
-    );
-    assert!(
-        real.header("content-type")
-            .unwrap()
-            .starts_with("text/plain")
-    );
-    for target in ["/passwd", "/etc/passwd", "/real-link.txt", "/etc/"] {
+    for target in ["/passwd", "/etc/passwd", "/etc/"] {
         let r = server.get(target);
         assert_eq!(r.status, 404, "{target} served through a symlink");
         assert!(!r.body.contains("root:"), "{target}");
     }
+    let logs = server.logs();
+    for link in ["static/passwd", "static/etc"] {
+        assert!(logs.contains(link), "{link} not named in:\n{logs}");
+    }
+    assert!(logs.contains("points outside the site"), "{logs}");
+    assert!(!logs.contains("root:"), "a target was read:\n{logs}");
     drop(server);
 
-    let out = sitrep_ok(&site.root, &["build"]);
-    let public = site.path("public");
+    // Nor does build, and nothing is copied.
+    let out = support::sitrep(&site.root, &["build"]);
+    assert!(!out.status.success(), "{}", support::stdout(&out));
+    let err = support::stderr(&out);
     assert!(
-        public.join("real.txt").is_file(),
-        "{}",
-        support::stdout(&out)
+        err.contains("static/passwd") && err.contains("static/etc"),
+        "{err}"
     );
-    for name in ["passwd", "etc", "real-link.txt"] {
+    let public = site.path("public");
+    for name in ["passwd", "etc"] {
         assert!(
             std::fs::symlink_metadata(public.join(name)).is_err(),
             "build copied the symlink static/{name}"
         );
     }
+
+    // Without them the site builds and serves its own static files.
+    std::fs::remove_file(site.path("static/passwd")).unwrap();
+    std::fs::remove_file(site.path("static/etc")).unwrap();
+    let server = Server::start(&site.root, &[]);
+    let real = server.wait_body_contains("/real.txt", "hello from static");
+    assert!(
+        real.header("content-type")
+            .unwrap()
+            .starts_with("text/plain")
+    );
 }
 
 #[test]

@@ -1,0 +1,103 @@
+//! Numbering and dates: issues numbered out of date order or with gaps, published
+//! issues dated in the future, and outages dated after the issue covering them.
+
+use jiff::civil::Date;
+
+use super::{Finding, Spot, WarningKind, oldest_first, short_path};
+use crate::content::Issue;
+use crate::site::Site;
+
+pub(super) fn number_date_order(site: &Site) -> Vec<Finding<'_>> {
+    let issues: Vec<&Issue> = oldest_first(site).collect();
+    issues
+        .windows(2)
+        .filter(|w| w[1].date < w[0].date)
+        .map(|w| {
+            let (lower, higher) = (w[0], w[1]);
+            Finding::new(
+                WarningKind::NumberDateOrder,
+                &higher.path,
+                Spot::Key("date"),
+                format!(
+                    "issue #{} is dated {}, before issue #{} of {} ({})",
+                    higher.number,
+                    higher.date,
+                    lower.number,
+                    lower.date,
+                    short_path(&site.config, &lower.path)
+                ),
+                "issues are numbered in the order they go out: fix the date or the number of one of them".into(),
+            )
+        })
+        .collect()
+}
+
+pub(super) fn number_gaps(site: &Site) -> Vec<Finding<'_>> {
+    let issues: Vec<&Issue> = oldest_first(site).collect();
+    issues
+        .windows(2)
+        .filter(|w| w[1].number > w[0].number + 1)
+        .map(|w| {
+            let (from, to) = (w[0].number, w[1].number);
+            let missing = if to - from == 2 {
+                format!("issue #{} is missing", from + 1)
+            } else {
+                format!("issues #{} to #{} are missing", from + 1, to - 1)
+            };
+            Finding::new(
+                WarningKind::NumberGap,
+                &w[1].path,
+                Spot::Key("number"),
+                format!("{missing}: the numbers jump from #{from} to #{to}"),
+                "renumber the issues, or add the missing one (drafts count only with --drafts)"
+                    .into(),
+            )
+        })
+        .collect()
+}
+
+pub(super) fn future_dates(site: &Site, today: Date) -> Vec<Finding<'_>> {
+    site.issues
+        .iter()
+        .filter(|i| !i.draft && i.date > today)
+        .map(|i| {
+            Finding::new(
+                WarningKind::FutureDate,
+                &i.path,
+                Spot::Key("date"),
+                format!(
+                    "issue #{} is dated {}, in the future, but is not a draft",
+                    i.number, i.date
+                ),
+                "fix the date, or add `draft = true` until the issue goes out".into(),
+            )
+        })
+        .collect()
+}
+
+/// Outages dated after the issue that covers them: a typo in one of the two dates
+/// (an issue reports what already happened).
+pub(super) fn outages_after_their_issue(site: &Site) -> Vec<Finding<'_>> {
+    let mut found = Vec::new();
+    for issue in &site.issues {
+        for outage in &issue.outages {
+            let Some(date) = outage.date.filter(|d| *d > issue.date) else {
+                continue;
+            };
+            found.push(Finding::new(
+                WarningKind::OutageAfterIssue,
+                &issue.path,
+                Spot::Item {
+                    line: outage.line,
+                    needle: Some(format!("date = {date}")),
+                },
+                format!(
+                    "the outage of `{}` is dated {date}, after this issue's date ({})",
+                    outage.service, issue.date
+                ),
+                "an issue covers outages that already happened: fix the outage's date or the issue's".into(),
+            ));
+        }
+    }
+    found
+}
