@@ -63,6 +63,16 @@ struct RawOutage {
     commentary: Option<String>,
 }
 
+/// The keys an issue's tables accept: the Raw structs' fields.
+fn issue_keys() -> keys::IssueKeys {
+    keys::IssueKeys {
+        issue: keys::fields_of::<RawIssue>(),
+        sponsor: keys::fields_of::<RawSponsor>(),
+        link: keys::fields_of::<RawLink>(),
+        outage: keys::fields_of::<RawOutage>(),
+    }
+}
+
 /// A tag as used on a link or outage: its slug and display name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tag {
@@ -181,7 +191,7 @@ pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Issue, Vec<Diag
         |e: toml::de::Error| toml_diag::diagnostic(path, text, split.front_offset, &e);
     let mut table = toml::de::DeTable::parse(split.front).map_err(|e| vec![at_toml_error(e)])?;
     // Every unknown key is reported, then the rest is still deserialized and checked.
-    let mut problems: Vec<Diagnostic> = keys::strip_issue(table.get_mut())
+    let mut problems: Vec<Diagnostic> = keys::strip_issue(table.get_mut(), issue_keys())
         .into_iter()
         .map(|u| toml_diag::unknown_key(path, text, split.front_offset + u.offset, &u.key, u.known))
         .collect();
@@ -463,7 +473,7 @@ impl Checker<'_> {
 
 fn vocabulary_hint(slug: &str, vocab: &BTreeMap<String, String>) -> String {
     let known: Vec<&str> = vocab.keys().map(String::as_str).collect();
-    match toml_diag::closest(slug, &known) {
+    match crate::error::closest(slug, &known) {
         Some(k) => format!("did you mean `{k}`? Or add `{slug} = \"…\"` to [tags] in config.toml"),
         None => {
             format!("use one of the known tags, or add `{slug} = \"…\"` to [tags] in config.toml")
@@ -531,7 +541,30 @@ impl Anchors {
 
 #[cfg(test)]
 mod tests {
-    use super::Anchors;
+    use super::{Anchors, issue_keys};
+
+    /// The keys FORMAT.md lists, in its order: what authors may write.
+    #[test]
+    fn the_accepted_keys_are_the_raw_structs_fields() {
+        let keys = issue_keys();
+        let issue = [
+            "number", "date", "title", "summary", "draft", "sponsors", "links", "outages",
+        ];
+        assert_eq!(keys.issue, issue);
+        assert_eq!(keys.sponsor, ["name", "url", "text"]);
+        let link = [
+            "title",
+            "url",
+            "source",
+            "tags",
+            "commentary",
+            "via",
+            "disclosure",
+        ];
+        assert_eq!(keys.link, link);
+        let outage = ["service", "url", "title", "date", "tags", "commentary"];
+        assert_eq!(keys.outage, outage);
+    }
 
     #[test]
     fn anchors_are_unique_per_issue_and_stable() {

@@ -9,24 +9,69 @@
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-/// The keys of an issue's front matter.
-pub const ISSUE: &[&str] = &[
-    "number", "date", "title", "summary", "draft", "sponsors", "links", "outages",
-];
-/// The keys of a `[[sponsors]]` entry.
-pub const SPONSOR: &[&str] = &["name", "url", "text"];
-/// The keys of a `[[links]]` entry.
-pub const LINK: &[&str] = &[
-    "title",
-    "url",
-    "source",
-    "tags",
-    "commentary",
-    "via",
-    "disclosure",
-];
-/// The keys of an `[[outages]]` entry.
-pub const OUTAGE: &[&str] = &["service", "url", "title", "date", "tags", "commentary"];
+/// The keys each table of an issue accepts: the field names of the serde structs
+/// that read it (see [`fields_of`]), so the two cannot drift.
+#[derive(Clone, Copy)]
+pub struct IssueKeys {
+    pub issue: &'static [&'static str],
+    pub sponsor: &'static [&'static str],
+    pub link: &'static [&'static str],
+    pub outage: &'static [&'static str],
+}
+
+/// The field names `T`'s derived `Deserialize` reads, in declaration order.
+///
+/// serde's derive passes them to `Deserializer::deserialize_struct`; a deserializer
+/// that does nothing else hands them back (as its error) without reading any input.
+pub fn fields_of<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    match T::deserialize(FieldNames) {
+        Err(Fields(fields)) => fields,
+        Ok(_) => &[],
+    }
+}
+
+/// See [`fields_of`].
+struct FieldNames;
+
+#[derive(Debug)]
+struct Fields(&'static [&'static str]);
+
+impl std::fmt::Display for Fields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "fields {:?}", self.0)
+    }
+}
+
+impl std::error::Error for Fields {}
+
+impl serde::de::Error for Fields {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Fields(&[])
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for FieldNames {
+    type Error = Fields;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Fields> {
+        Err(Fields(&[]))
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Fields> {
+        Err(Fields(fields))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+        byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+        identifier ignored_any
+    }
+}
 
 /// An unknown key: where it is, what it is, and the keys that table accepts.
 pub struct Unknown {
@@ -39,9 +84,14 @@ pub struct Unknown {
 }
 
 /// Removes and returns the unknown keys of an issue's front matter (top level and entries).
-pub fn strip_issue(table: &mut DeTable<'_>) -> Vec<Unknown> {
-    let mut unknown = strip(table, ISSUE);
-    for (key, known) in [("sponsors", SPONSOR), ("links", LINK), ("outages", OUTAGE)] {
+pub fn strip_issue(table: &mut DeTable<'_>, keys: IssueKeys) -> Vec<Unknown> {
+    let mut unknown = strip(table, keys.issue);
+    let entries = [
+        ("sponsors", keys.sponsor),
+        ("links", keys.link),
+        ("outages", keys.outage),
+    ];
+    for (key, known) in entries {
         let Some(value) = table.get_mut(key) else {
             continue;
         };
@@ -79,7 +129,7 @@ fn strip(table: &mut DeTable<'_>, known: &'static [&'static str]) -> Vec<Unknown
     for (key, value) in std::mem::take(table) {
         if is_known(&key) {
             fixed.insert(key, value);
-        } else if let Some(meant) = crate::toml_diag::closest(key.get_ref(), known)
+        } else if let Some(meant) = crate::error::closest(key.get_ref(), known)
             && !present.iter().any(|p| p == meant)
             && !fixed.contains_key(meant)
         {
