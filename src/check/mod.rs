@@ -101,10 +101,11 @@ pub fn run(site: &Site, outputs: &[Output]) -> Vec<Warning> {
 
 /// Runs every rule as if today were `today`; warnings are sorted by file, then line.
 pub fn run_at(site: &Site, outputs: &[Output], today: Date) -> Vec<Warning> {
+    let pieces = links::markdown_pieces(site);
     let mut findings = Vec::new();
     findings.extend(urls::repeated_urls(site));
-    findings.extend(urls::tracking_parameters(site));
-    findings.extend(links::internal_links(site, outputs));
+    findings.extend(urls::tracking_parameters(site, &pieces));
+    findings.extend(links::internal_links(site, &pieces, outputs));
     findings.extend(dates::number_date_order(site));
     findings.extend(dates::number_gaps(site));
     findings.extend(dates::future_dates(site, today));

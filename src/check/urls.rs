@@ -10,7 +10,7 @@ use std::path::Path;
 
 use url::{Position, Url};
 
-use super::links::{attribute_values, markdown_pieces};
+use super::links::MarkdownPiece;
 use super::{Finding, Spot, WarningKind, oldest_first, short_path};
 use crate::content::Issue;
 use crate::site::Site;
@@ -99,7 +99,10 @@ pub fn normalise_url(url: &str) -> String {
     )
 }
 
-pub(super) fn tracking_parameters(site: &Site) -> Vec<Finding<'_>> {
+pub(super) fn tracking_parameters<'a>(
+    site: &'a Site,
+    pieces: &[MarkdownPiece<'a>],
+) -> Vec<Finding<'a>> {
     let mut found = Vec::new();
     for issue in &site.issues {
         let items = issue.links.iter().map(|l| (l.line, Some(&l.url)));
@@ -112,10 +115,10 @@ pub(super) fn tracking_parameters(site: &Site) -> Vec<Finding<'_>> {
             found.extend(url.and_then(|u| tracking_finding(&issue.path, spot(u), u)));
         }
     }
-    for piece in markdown_pieces(site) {
-        for href in attribute_values(piece.html, "href") {
+    for piece in pieces {
+        for href in &piece.hrefs {
             if href.starts_with("http://") || href.starts_with("https://") {
-                found.extend(tracking_finding(piece.path, piece.spot(&href), &href));
+                found.extend(tracking_finding(piece.path, piece.spot(href), href));
             }
         }
     }
