@@ -17,7 +17,7 @@ pub(super) fn number_date_order(site: &Site) -> Vec<Finding<'_>> {
             Finding::new(
                 WarningKind::NumberDateOrder,
                 &higher.path,
-                Spot::Key("date"),
+                Spot::At(higher.at.date),
                 format!(
                     "issue #{} is dated {}, before issue #{} of {} ({})",
                     higher.number,
@@ -47,7 +47,7 @@ pub(super) fn number_gaps(site: &Site) -> Vec<Finding<'_>> {
             Finding::new(
                 WarningKind::NumberGap,
                 &w[1].path,
-                Spot::Key("number"),
+                Spot::At(w[1].at.number),
                 format!("{missing}: the numbers jump from #{from} to #{to}"),
                 "renumber the issues, or add the missing one (drafts count only with --drafts)"
                     .into(),
@@ -64,7 +64,7 @@ pub(super) fn future_dates(site: &Site, today: Date) -> Vec<Finding<'_>> {
             Finding::new(
                 WarningKind::FutureDate,
                 &i.path,
-                Spot::Key("date"),
+                Spot::At(i.at.date),
                 format!(
                     "issue #{} is dated {}, in the future, but is not a draft",
                     i.number, i.date

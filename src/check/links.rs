@@ -27,6 +27,8 @@ pub(crate) struct MarkdownPiece<'a> {
     pub(super) hrefs: Vec<String>,
     /// The line of the item whose commentary it is; `None` for a body.
     line: Option<usize>,
+    /// Byte offset of the file's Markdown body.
+    body: usize,
 }
 
 impl MarkdownPiece<'_> {
@@ -37,7 +39,10 @@ impl MarkdownPiece<'_> {
                 line,
                 needle: Some(text.to_string()),
             },
-            None => Spot::Body(text.to_string()),
+            None => Spot::Body {
+                body: self.body,
+                needle: text.to_string(),
+            },
         }
     }
 }
@@ -62,6 +67,7 @@ fn unread_pieces<'a>(site: &'a Site) -> Vec<MarkdownPiece<'a>> {
             html,
             hrefs: Vec::new(),
             line,
+            body: issue.at.body,
         };
         pieces.push(piece(&issue.intro_html, None));
         pieces.extend(issue.sponsors.iter().map(|s| piece(&s.html, Some(1))));
@@ -84,6 +90,7 @@ fn unread_pieces<'a>(site: &'a Site) -> Vec<MarkdownPiece<'a>> {
         html: &p.html,
         hrefs: Vec::new(),
         line: None,
+        body: p.body_offset,
     }));
     pieces
 }

@@ -1,6 +1,7 @@
-//! Locating findings in their files: each rule says where a problem is in terms of
-//! the model (an item's line, a front matter key, text in the body); this turns that
-//! into a line and column, reading each file once.
+//! Locating findings in their files: each rule says where a problem is with what the
+//! parser recorded (a key's offset, an item's line, the body's offset) and, for text
+//! inside an item or the body (a URL, a tag), the text to find from there; this turns
+//! that into a line and column, reading each file once for the report's source line.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -47,13 +48,10 @@ fn offset(text: &str, spot: &Spot) -> usize {
                 .and_then(|n| find_from(text, table, n))
                 .unwrap_or_else(|| skip_indent(text, at))
         }
-        Spot::Key(key) => key_line(text, key).unwrap_or(0),
-        Spot::Body(needle) => {
-            let body = body_start(text);
-            find_from(text, body, needle)
-                .or_else(|| text.find(needle.as_str()))
-                .unwrap_or(body)
-        }
+        Spot::At(offset) => (*offset).min(text.len()),
+        Spot::Body { body, needle } => find_from(text, *body, needle)
+            .or_else(|| text.find(needle.as_str()))
+            .unwrap_or(*body),
     }
 }
 
@@ -87,36 +85,6 @@ fn table_start(text: &str, at: usize) -> usize {
     }
 }
 
-/// Offset of the first front matter line `key = …` (top-level keys come before any table).
-fn key_line(text: &str, key: &str) -> Option<usize> {
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let after = trimmed.strip_prefix(key).unwrap_or("-");
-        if after.trim_start().starts_with('=') {
-            return Some(at + line.len() - trimmed.len());
-        }
-        at += line.len();
-    }
-    None
-}
-
-/// Offset just after the closing `+++` line of the front matter (0 if there is none).
-fn body_start(text: &str) -> usize {
-    let mut at = 0;
-    let mut fences = 0;
-    for line in text.split_inclusive('\n') {
-        at += line.len();
-        if line.trim_end() == "+++" {
-            fences += 1;
-            if fences == 2 {
-                return at;
-            }
-        }
-    }
-    0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,8 +93,7 @@ mod tests {
     fn spots_find_keys_tables_and_bodies() {
         let text = "+++\nnumber = 3\ndate = 2025-01-01\n\n[[links]]\ntags = [\"x\"]\nurl = \"https://a/\"\n[[outages]]\nservice = \"S\"\ndate = 2024-01-01\n+++\nBody [l](/x/)\n";
         let line_of = |spot: Spot| text[..offset(text, &spot)].matches('\n').count() + 1;
-        assert_eq!(line_of(Spot::Key("number")), 2);
-        assert_eq!(line_of(Spot::Key("date")), 3);
+        assert_eq!(line_of(Spot::At(text.find("date").unwrap())), 3);
         let tag = Spot::Item {
             line: 7,
             needle: Some("\"x\"".into()),
@@ -137,6 +104,8 @@ mod tests {
             needle: Some("nowhere".into()),
         };
         assert_eq!(line_of(missing), 9);
-        assert_eq!(line_of(Spot::Body("/x/".into())), 12);
+        let body = text.find("Body").unwrap();
+        let needle = "/x/".to_string();
+        assert_eq!(line_of(Spot::Body { body, needle }), 12);
     }
 }

@@ -124,10 +124,10 @@ pub fn run_at(site: &Site, outputs: &[Output], today: Date) -> Vec<Warning> {
 pub(crate) enum Spot {
     /// `needle` within the TOML table holding `line` (else `line` itself).
     Item { line: usize, needle: Option<String> },
-    /// The line of a top-level front matter key such as `date`.
-    Key(&'static str),
-    /// `needle` in the Markdown body (else the start of the body).
-    Body(String),
+    /// A byte offset the parser recorded (`Issue::at`: a key's line).
+    At(usize),
+    /// `needle` in the Markdown body that starts at byte `body` (else the body's start).
+    Body { body: usize, needle: String },
 }
 
 /// A problem found by a check, not yet turned into a [`Diagnostic`].

@@ -17,6 +17,8 @@ pub struct Split<'a> {
     pub front_offset: usize,
     /// The Markdown after the closing `+++` line.
     pub body: &'a str,
+    /// Byte offset of `body` in the file.
+    pub body_offset: usize,
 }
 
 /// What a file holds, for hints that fit it.
@@ -86,6 +88,7 @@ pub fn split_kind<'a>(path: &Path, text: &'a str, kind: Kind) -> Result<Split<'a
                 front: &text[front_offset..at],
                 front_offset,
                 body: &text[next..],
+                body_offset: next,
             });
         }
         pos = at + 3;

@@ -170,6 +170,19 @@ pub struct Issue {
     pub links: Vec<Link>,
     /// The week's outages.
     pub outages: Vec<Outage>,
+    /// Where its parts are in the file, for messages about them (`check`).
+    pub at: Positions,
+}
+
+/// Byte offsets in an issue's file, as the parser found them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Positions {
+    /// The `number = …` line (where its key starts).
+    pub number: usize,
+    /// The `date = …` line (where its key starts).
+    pub date: usize,
+    /// The Markdown body, just after the closing `+++` line.
+    pub body: usize,
 }
 
 /// Collects problems while validating one file, all located in that file.
@@ -211,7 +224,7 @@ pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Issue, Vec<Diag
         newlines: memchr::memchr_iter(b'\n', text.as_bytes()).collect(),
         problems,
     };
-    let issue = check.issue(raw, split.body);
+    let issue = check.issue(raw, split.body, split.body_offset);
     if check.problems.is_empty() {
         Ok(issue)
     } else {
@@ -220,7 +233,7 @@ pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Issue, Vec<Diag
 }
 
 impl Checker<'_> {
-    fn issue(&mut self, raw: RawIssue, body: &str) -> Issue {
+    fn issue(&mut self, raw: RawIssue, body: &str, body_offset: usize) -> Issue {
         let RawIssue {
             number,
             date,
@@ -264,7 +277,13 @@ impl Checker<'_> {
             .into_iter()
             .map(|o| self.outage(o, &mut ids))
             .collect();
+        let at = Positions {
+            number: self.key_at(number.span().start),
+            date: self.key_at(date.span().start),
+            body: body_offset,
+        };
         Issue {
+            at,
             path: self.path.to_path_buf(),
             source_hash: crate::content::hash_text(self.text),
             number: number_value,
@@ -462,6 +481,15 @@ impl Checker<'_> {
     fn line(&self, span: std::ops::Range<usize>) -> usize {
         let offset = self.base + span.start;
         self.newlines.partition_point(|&n| n < offset) + 1
+    }
+
+    /// Where the key of the value at front matter offset `value` starts: its line,
+    /// past the indentation.
+    fn key_at(&self, value: usize) -> usize {
+        let line = self.line(value..value) - 1;
+        let start = line.checked_sub(1).map_or(0, |l| self.newlines[l] + 1);
+        let rest = &self.text[start..];
+        start + (rest.len() - rest.trim_start_matches([' ', '\t']).len())
     }
 
     fn problem(&mut self, span: std::ops::Range<usize>, message: impl Into<String>, hint: &str) {

@@ -30,6 +30,8 @@ pub struct Page {
     pub description: String,
     /// The body, rendered.
     pub html: String,
+    /// Byte offset of the body in the file, for messages about it (`check`).
+    pub body_offset: usize,
 }
 
 /// Parses the page file `path` whose contents are `text`.
@@ -59,5 +61,6 @@ pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Page, Vec<Diagn
             .description
             .unwrap_or_else(|| markdown::first_paragraph_text(split.body)),
         html: markdown::render(split.body, config.markdown(), "").html,
+        body_offset: split.body_offset,
     })
 }
