@@ -6,6 +6,7 @@
 mod frontmatter;
 mod issue;
 mod keys;
+mod model;
 mod page;
 
 use std::collections::HashMap;
@@ -15,7 +16,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 pub use frontmatter::{Split, split};
-pub use issue::{Issue, Link, Outage, Sponsor, Tag, parse as parse_issue, to_date};
+pub use issue::{parse as parse_issue, to_date};
+pub use model::{Issue, Link, Outage, Positions, Sponsor, Tag};
 pub use page::Page;
 pub use page::parse as parse_page;
 
