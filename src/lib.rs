@@ -17,6 +17,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod feeds;
+pub mod html;
 pub mod markdown;
 pub mod output;
 pub mod render;

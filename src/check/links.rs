@@ -4,7 +4,6 @@
 //! Links are read from the rendered Markdown, and anchors from the built pages, with
 //! a real HTML tokenizer; each page's ids are read once, when first needed.
 
-use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -13,6 +12,7 @@ use url::Url;
 
 use super::{Finding, Spot, WarningKind};
 use crate::config::Config;
+use crate::html::attribute_values;
 use crate::output::Output;
 use crate::site::Site;
 use crate::urls;
@@ -278,59 +278,9 @@ fn no_anchor(ids: &HashSet<String>, page: &str, fragment: &str, href: &str) -> P
     )
 }
 
-/// The values of every `name` attribute of every start tag in `html`, entities decoded,
-/// as an HTML tokenizer (html5ever's, the one ammonia sanitizes with) reads them.
-pub(super) fn attribute_values(html: &str, name: &str) -> Vec<String> {
-    use html5ever::tendril::StrTendril;
-    use html5ever::tokenizer::{
-        BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer,
-    };
-
-    struct Values {
-        name: html5ever::LocalName,
-        found: RefCell<Vec<String>>,
-    }
-    impl TokenSink for Values {
-        type Handle = ();
-        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-            if let Token::TagToken(tag) = token
-                && tag.kind == TagKind::StartTag
-            {
-                let values = tag.attrs.into_iter().filter(|a| a.name.local == self.name);
-                let mut found = self.found.borrow_mut();
-                found.extend(values.map(|a| a.value.to_string()));
-            }
-            TokenSinkResult::Continue
-        }
-    }
-
-    if !html.contains(name) {
-        return Vec::new(); // most pieces have no link: no need to tokenize them
-    }
-    let sink = Values {
-        name: html5ever::LocalName::from(name),
-        found: RefCell::new(Vec::new()),
-    };
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    let tokenizer = Tokenizer::new(sink, Default::default());
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
-    tokenizer.sink.found.into_inner()
-}
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn attribute_values_finds_quoted_values_and_decodes_entities() {
-        let html = r#"<a href="/a/?x=1&amp;y=2">a</a> <a data-href="/no/"> <a class=x href='../b/'>b</a><h2 id="sec">"#;
-        assert_eq!(attribute_values(html, "href"), ["/a/?x=1&y=2", "../b/"]);
-        assert_eq!(attribute_values(html, "id"), ["sec"]);
-        // What string search got wrong: unquoted values, odd spacing, other entities.
-        let html = "<a\nhref=/c/>c</a><a title=\"x href='no'\" href=\"/d/#caf&eacute;\">";
-        assert_eq!(attribute_values(html, "href"), ["/c/", "/d/#café"]);
-    }
 
     fn config(base: &str) -> Config {
         let url = Url::parse(base).unwrap();
