@@ -328,7 +328,7 @@ fn fixed(ts: Timestamp) -> atom_syndication::FixedDateTime {
 }
 
 /// Makes root-relative links absolute: feed readers show content away from the site.
-fn absolutize(html: &str, base_path: &str, base_url: &str) -> String {
+pub(crate) fn absolutize(html: &str, base_path: &str, base_url: &str) -> String {
     let mut out = html.to_string();
     for attr in ["href=\"", "src=\""] {
         let from = format!("{attr}{base_path}");

@@ -15,6 +15,7 @@
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod data;
 pub mod error;
 pub mod feeds;
 pub mod html;

@@ -27,6 +27,10 @@ pub const RSS: &str = "rss.xml";
 pub const ATOM: &str = "atom.xml";
 pub const JSON_FEED: &str = "feed.json";
 pub const SITEMAP: &str = "sitemap.xml";
+/// The archive as data (see [`crate::data`]).
+pub const OUTAGES_JSON: &str = "outages.json";
+pub const OUTAGES_CSV: &str = "outages.csv";
+pub const LINKS_JSON: &str = "links.json";
 pub const ROBOTS: &str = "robots.txt";
 /// The theme's stylesheets (static files of the default theme).
 pub const STYLESHEET: &str = "style.css";

@@ -12,6 +12,8 @@ mod support;
 mod cli;
 #[path = "build/content.rs"]
 mod content;
+#[path = "build/data.rs"]
+mod data;
 #[path = "build/error_report.rs"]
 mod error_report;
 #[path = "build/errors.rs"]

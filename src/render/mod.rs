@@ -82,9 +82,10 @@ fn render(
     };
     let pages = plan.into_iter().par_bridge().map(|(p, i)| run.page(p, i));
     let feeds = feed::all(site).into_par_iter().map(|f| run.feed(f));
+    let data = rayon::iter::once(()).map(|()| run.data());
     // The sitemap lists every page, so it is made alongside them rather than after.
-    let (rendered, sitemap) =
-        rayon::join(|| pages.chain(feeds).collect::<Vec<_>>(), || run.sitemap());
+    let all = || pages.chain(feeds).chain(data).collect::<Vec<_>>();
+    let (rendered, sitemap) = rayon::join(all, || run.sitemap());
     let mut rendered: Vec<Rendered> = all_or_every_error(rendered)?
         .into_iter()
         .flatten()
@@ -198,6 +199,27 @@ impl Run<'_> {
         })?;
         let paths = outputs.into_iter().map(|o| put(self.sink, o));
         paths.map(|p| p.map(rendered)).collect()
+    }
+
+    /// The data files ([`crate::data`]): they read every issue, so their inputs are all
+    /// of them (and the key covers the settings, as every key does).
+    fn data(&self) -> Result<Vec<Rendered>> {
+        let inputs = Inputs {
+            summaries: 0..self.site.issues.len(),
+            ..Inputs::default()
+        };
+        let paths = [urls::OUTAGES_JSON, urls::OUTAGES_CSV, urls::LINKS_JSON];
+        let key = self.key(&inputs, &paths);
+        let rendered = |path: &str| Rendered {
+            path: path.to_string(),
+            key,
+        };
+        if !paths.iter().all(|p| self.is_known(p, key)) {
+            for output in crate::data::files(self.site)? {
+                put(self.sink, output)?;
+            }
+        }
+        Ok(paths.into_iter().map(rendered).collect())
     }
 
     /// `sitemap.xml`: every HTML page but the 404 (the same list that is rendered), with
