@@ -49,6 +49,8 @@ struct FeedItem {
     summary: String,
     html: String,
     tags: Vec<Tag>,
+    /// Where the item is discussed (a link's place in its issue), when that is not `url`.
+    comments: Option<String>,
 }
 
 impl FeedItem {
@@ -71,8 +73,17 @@ impl FeedItem {
             summary: issue.summary.clone(),
             html: absolutize(html, &site.config.base_path, &site.config.base_url),
             tags,
+            comments: None,
         }
     }
+}
+
+/// What an RSS feed of entries is called and where it lives.
+pub struct Channel<'a> {
+    /// Its site path (`outages/tags/dns/rss.xml`).
+    pub path: &'a str,
+    pub title: String,
+    pub description: String,
 }
 
 /// The RSS feed of outage tag `tag`: its outages `items` (newest first), each item's
@@ -80,6 +91,23 @@ impl FeedItem {
 pub fn outage_tag_feed(
     site: &Site,
     tag: &TagIndex,
+    items: &[ItemRef],
+    html: &[String],
+) -> Result<Output> {
+    let c = &site.config;
+    let path = urls::outage_tag_feed(&tag.tag.slug);
+    let channel = Channel {
+        path: &path,
+        title: format!("{} outages — {}", tag.tag.name, c.title),
+        description: format!("Every {} outage covered in {}.", tag.tag.name, c.title),
+    };
+    outage_feed(site, &channel, items, html)
+}
+
+/// An RSS feed of outages `items` (newest first), `html[i]` the HTML of `items[i]`.
+pub fn outage_feed(
+    site: &Site,
+    channel: &Channel,
     items: &[ItemRef],
     html: &[String],
 ) -> Result<Output> {
@@ -104,16 +132,54 @@ pub fn outage_tag_feed(
                 summary: String::new(),
                 html: absolutize(html, &c.base_path, &c.base_url),
                 tags: outage.tags.iter().map(|t| display(site, t)).collect(),
+                comments: None,
             }
         })
         .collect();
-    let path = urls::outage_tag_feed(&tag.tag.slug);
-    let title = format!("{} outages — {}", tag.tag.name, c.title);
-    let description = format!("Every {} outage covered in {}.", tag.tag.name, c.title);
-    Ok(Output::new(
-        &path,
-        rss(site, &items, &path, &title, &description)?,
-    ))
+    let rss = rss(
+        site,
+        &items,
+        channel.path,
+        &channel.title,
+        &channel.description,
+    )?;
+    Ok(Output::new(channel.path, rss))
+}
+
+/// An RSS feed of links `items` (newest first), `html[i]` the HTML of `items[i]`: each
+/// item leads to the article, with its place in the issue as `comments`.
+pub fn link_feed(
+    site: &Site,
+    channel: &Channel,
+    items: &[ItemRef],
+    html: &[String],
+) -> Result<Output> {
+    let c = &site.config;
+    let items: Vec<FeedItem> = items
+        .iter()
+        .zip(html)
+        .map(|(&r, html)| {
+            let (issue, link) = site.link(r);
+            let anchor = c.permalink(&format!("{}#{}", urls::issue(issue.number), link.id));
+            FeedItem {
+                title: link.title.clone(),
+                url: link.url.clone(),
+                published: issue.published,
+                summary: String::new(),
+                html: absolutize(html, &c.base_path, &c.base_url),
+                tags: link.tags.iter().map(|t| display(site, t)).collect(),
+                comments: Some(anchor),
+            }
+        })
+        .collect();
+    let rss = rss(
+        site,
+        &items,
+        channel.path,
+        &channel.title,
+        &channel.description,
+    )?;
+    Ok(Output::new(channel.path, rss))
 }
 
 fn rss(
@@ -158,9 +224,10 @@ fn rss_item(item: &FeedItem) -> rss::Item {
         .title(Some(item.title.clone()))
         .link(Some(item.url.clone()))
         .guid(Some(rss::Guid {
-            value: item.url.clone(),
+            value: item.comments.clone().unwrap_or_else(|| item.url.clone()),
             permalink: true,
         }))
+        .comments(item.comments.clone())
         .pub_date(Some(rfc2822(item.published)))
         .description(Some(description))
         .content(Some(item.html.clone()))

@@ -20,6 +20,7 @@ pub mod error;
 pub mod feeds;
 pub mod html;
 pub mod markdown;
+pub mod opml;
 pub mod output;
 pub mod render;
 pub mod scaffold;

@@ -20,6 +20,9 @@ pub const OUTAGE_TAGS: &str = "outages/tags/";
 pub const SERVICES: &str = "outages/services/";
 /// The list of link tags.
 pub const TAGS: &str = "tags/";
+/// Every feed of the site, listed, and as OPML.
+pub const FEEDS: &str = "feeds/";
+pub const OPML: &str = "feeds.opml";
 /// The page static hosts serve for a missing path.
 pub const NOT_FOUND: &str = "404.html";
 /// The issue feeds.
@@ -37,7 +40,7 @@ pub const STYLESHEET: &str = "style.css";
 pub const SYNTAX_STYLESHEET: &str = "syntax.css";
 
 /// The first path segments sitrep's own pages use: a standalone page may not take them.
-pub const RESERVED: [&str; 3] = ["issues", "outages", "tags"];
+pub const RESERVED: [&str; 4] = ["issues", "outages", "tags", "feeds"];
 
 /// Page `n` (1-based) of the index at `base`: the first page keeps the stable URL.
 pub fn paged(base: &str, n: usize) -> String {
@@ -66,6 +69,16 @@ pub fn outage_tag(slug: &str) -> String {
 /// `outages/tags/<slug>/rss.xml`
 pub fn outage_tag_feed(slug: &str) -> String {
     format!("{}rss.xml", outage_tag(slug))
+}
+
+/// `tags/<slug>/rss.xml`: the links carrying a tag.
+pub fn link_tag_feed(slug: &str) -> String {
+    format!("{}rss.xml", link_tag(slug))
+}
+
+/// `outages/services/<slug>/rss.xml`: one service's outages.
+pub fn service_feed(slug: &str) -> String {
+    format!("{}rss.xml", service(slug))
 }
 
 /// `outages/services/<slug>/`

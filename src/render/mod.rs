@@ -35,7 +35,7 @@ use crate::theme::Files;
 use crate::urls;
 use feed::Feed;
 use incremental::{Known, Rendered, Reuse};
-use inputs::{Full, Inputs, Reader};
+use inputs::{EntryKind, Full, Inputs, Reader};
 use pages::{Page, PageJob};
 pub use templates::Templates;
 use views::Views;
@@ -189,12 +189,17 @@ impl Run<'_> {
             return Ok(paths.into_iter().map(rendered).collect());
         }
         let reader = self.reader(&inputs, &paths[0])?;
-        let outputs = feed.render(&reader, |r| {
-            let value = value(&self.views.outage_entry(r))?;
-            let ctx = with_value(self.base, "outage", value);
-            let html = self
-                .templates
-                .render("feed_outage.html", &ctx, &paths[0], false)?;
+        let outputs = feed.render(&reader, |kind, r| {
+            let (key, template, value) = match kind {
+                EntryKind::Outage => (
+                    "outage",
+                    "feed_outage.html",
+                    value(&self.views.outage_entry(r))?,
+                ),
+                EntryKind::Link => ("link", "feed_link.html", value(&self.views.link_entry(r))?),
+            };
+            let ctx = with_value(self.base, key, value);
+            let html = self.templates.render(template, &ctx, &paths[0], false)?;
             Ok(html.as_str().unwrap_or_default().to_string())
         })?;
         let paths = outputs.into_iter().map(|o| put(self.sink, o));

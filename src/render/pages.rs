@@ -27,6 +27,7 @@ pub enum Page {
     OutageTags,
     Services,
     Tags,
+    Feeds,
     OutageTag { tag: usize, n: usize },
     Service { service: usize, n: usize },
     LinkTag { tag: usize, n: usize },
@@ -65,7 +66,7 @@ pub fn all(site: &Site) -> Vec<Page> {
     let mut pages = vec![Page::Home, Page::Archive];
     pages.extend((0..site.issues.len()).map(Page::Issue));
     pages.extend((1..=chunks(&site.outages)).map(|n| Page::Outages { n }));
-    pages.extend([Page::OutageTags, Page::Services, Page::Tags]);
+    pages.extend([Page::OutageTags, Page::Services, Page::Tags, Page::Feeds]);
     for (tag, t) in site.outage_tags.iter().enumerate() {
         pages.extend((1..=chunks(&t.items)).map(|n| Page::OutageTag { tag, n }));
     }
@@ -108,6 +109,7 @@ impl Page {
             Page::OutageTags => urls::OUTAGE_TAGS.into(),
             Page::Services => urls::SERVICES.into(),
             Page::Tags => urls::TAGS.into(),
+            Page::Feeds => urls::FEEDS.into(),
             Page::OutageTag { tag, n } => {
                 urls::paged(&urls::outage_tag(&site.outage_tags[tag].tag.slug), n)
             }
@@ -148,7 +150,7 @@ impl Page {
                 counts: true,
                 ..index(EntryKind::Outage, urls::OUTAGES.into(), &site.outages, n)
             },
-            Page::OutageTags | Page::Services | Page::Tags => Inputs {
+            Page::OutageTags | Page::Services | Page::Tags | Page::Feeds => Inputs {
                 counts: true,
                 ..Inputs::default()
             },
@@ -202,6 +204,7 @@ impl Page {
             Page::OutageTags => outage_tags(r),
             Page::Services => services(r),
             Page::Tags => tags(r),
+            Page::Feeds => feeds(r),
             Page::OutageTag { tag, n } => outage_tag(r, tag, n),
             Page::Service { n, .. } => service(r, n),
             Page::LinkTag { tag, n } => link_tag(r, tag, n),
@@ -315,6 +318,17 @@ fn tags(r: &Reader) -> Result<PageJob> {
     Ok(job)
 }
 
+fn feeds(r: &Reader) -> Result<PageJob> {
+    r.outage_and_service_counts()?; // the list names every tag and service
+    let description = format!(
+        "Every feed of {}, and all of them as OPML.",
+        r.site().config.title
+    );
+    let mut job = PageJob::new("feeds.html", "feeds", "Feeds".into(), description);
+    job.ctx.insert("groups", &super::feed::groups(r.site()));
+    Ok(job)
+}
+
 fn outage_tag(r: &Reader, tag: usize, n: usize) -> Result<PageJob> {
     let c = &r.site().config;
     let t = &r.site().outage_tags[tag];
@@ -344,6 +358,10 @@ fn service(r: &Reader, n: usize) -> Result<PageJob> {
     );
     let title = numbered(&format!("{} outages", s.name), n);
     let mut job = PageJob::new("service.html", "service", title, description);
+    job.extra_feed = Some((
+        format!("{} outages — {}", s.name, r.site().config.title),
+        r.site().config.href(&urls::service_feed(&s.slug)),
+    ));
     job.ctx.insert("service", &r.views().service(s));
     list(r, &mut job, "outages")?;
     Ok(job)
@@ -358,6 +376,10 @@ fn link_tag(r: &Reader, tag: usize, n: usize) -> Result<PageJob> {
     );
     let title = numbered(&format!("Articles tagged {}", t.tag.name), n);
     let mut job = PageJob::new("tag.html", "tag", title, description);
+    job.extra_feed = Some((
+        format!("Links: {} — {}", t.tag.name, r.site().config.title),
+        r.site().config.href(&urls::link_tag_feed(&t.tag.slug)),
+    ));
     job.ctx.insert("tag", &r.views().link_tag(t));
     list(r, &mut job, "links")?;
     Ok(job)

@@ -33,6 +33,13 @@ pub struct SiteView<'a> {
     pub rss_url: String,
     pub atom_url: String,
     pub json_feed_url: String,
+    /// The list of every feed, and the same as OPML.
+    pub feeds_url: String,
+    pub opml_url: String,
+    /// The archive as data.
+    pub outages_json_url: String,
+    pub outages_csv_url: String,
+    pub links_json_url: String,
     pub stylesheet_url: String,
     pub syntax_stylesheet_url: String,
     pub pages: Vec<NavPage<'a>>,
@@ -285,6 +292,11 @@ impl<'a> Views<'a> {
             rss_url: c.href(urls::RSS),
             atom_url: c.href(urls::ATOM),
             json_feed_url: c.href(urls::JSON_FEED),
+            feeds_url: c.href(urls::FEEDS),
+            opml_url: c.href(urls::OPML),
+            outages_json_url: c.href(urls::OUTAGES_JSON),
+            outages_csv_url: c.href(urls::OUTAGES_CSV),
+            links_json_url: c.href(urls::LINKS_JSON),
             stylesheet_url: c.href(urls::STYLESHEET),
             syntax_stylesheet_url: c.href(urls::SYNTAX_STYLESHEET),
             pages: self

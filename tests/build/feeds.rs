@@ -363,3 +363,121 @@ fn outage_tag_feeds_have_one_item_per_tagged_outage() {
         }
     }
 }
+
+/// The article URLs of the links carrying each tag, newest issue first, from the sources.
+fn links_by_tag(site: &SiteTest) -> std::collections::BTreeMap<String, Vec<(u32, String)>> {
+    let mut map = by_tag(&site.published(), "links", "url");
+    for entries in map.values_mut() {
+        entries.sort_by_key(|(n, _)| std::cmp::Reverse(*n)); // stable: reading order kept
+    }
+    map
+}
+
+#[test]
+fn each_link_tag_has_a_feed_of_its_links_newest_first() {
+    let site = second();
+    let built = site.build();
+    let limit = feed_limit(&site);
+    let expected = links_by_tag(&site);
+    assert!(!expected.is_empty());
+    for (tag, links) in &expected {
+        let feed = built.feed(&format!("tags/{tag}/rss.xml"));
+        let urls: Vec<&str> = feed.entries.iter().map(link).collect();
+        let want: Vec<&str> = links.iter().take(limit).map(|(_, u)| u.as_str()).collect();
+        assert_eq!(urls, want, "tags/{tag}/rss.xml");
+        for (entry, (number, _)) in feed.entries.iter().zip(links) {
+            let html = content(entry);
+            let from = html.attrs("a", "href");
+            assert!(
+                from.iter()
+                    .any(|h| h.starts_with(&built.permalink(&format!("issues/{number}/#link-")))),
+                "{tag}: the item does not link its issue: {from:?}"
+            );
+        }
+        // The tag page announces it and links it visibly.
+        let page = built.page(&format!("tags/{tag}/"));
+        let feed_url = format!(
+            "{}tags/{tag}/rss.xml",
+            built.base_url().trim_end_matches('/').to_string() + "/"
+        );
+        let href = page.attrs("link[rel=alternate][type='application/rss+xml']", "href");
+        assert!(
+            href.iter()
+                .any(|h| feed_url.ends_with(h.trim_start_matches('/'))),
+            "{href:?}"
+        );
+        assert!(!page.all("a.subscribe-button").is_empty());
+    }
+}
+
+#[test]
+fn each_service_has_a_feed_of_its_outages() {
+    let site = second();
+    let built = site.build();
+    let mut services: std::collections::BTreeMap<String, usize> = Default::default();
+    for issue in site.published() {
+        for o in issue.tables("outages") {
+            *services
+                .entry(slug(str_field(o, "service").unwrap()))
+                .or_default() += 1;
+        }
+    }
+    for (service, count) in services {
+        let feed = built.feed(&format!("outages/services/{service}/rss.xml"));
+        assert_eq!(
+            feed.entries.len(),
+            count.min(feed_limit(&site)),
+            "{service}"
+        );
+        for entry in &feed.entries {
+            assert!(link(entry).contains("#outage-"), "{}", link(entry));
+        }
+    }
+}
+
+#[test]
+fn the_opml_lists_every_feed_and_each_resolves_to_a_built_file() {
+    let site = second();
+    let built = site.build();
+    let opml = built.read("feeds.opml");
+    let mut reader = quick_xml::Reader::from_str(&opml);
+    let mut urls = Vec::new();
+    loop {
+        match reader.read_event().expect("the OPML is well-formed XML") {
+            quick_xml::events::Event::Empty(e) | quick_xml::events::Event::Start(e) => {
+                for a in e.attributes() {
+                    let a = a.unwrap();
+                    if a.key.as_ref() == "xmlUrl" {
+                        let raw = a.value.to_string();
+                        urls.push(quick_xml::escape::unescape(&raw).unwrap().into_owned());
+                    }
+                }
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    let published = site.published();
+    let tags = links_by_tag(&site).len();
+    let outage_tags = by_tag(&published, "outages", "service").len();
+    let services: BTreeSet<String> = published
+        .iter()
+        .flat_map(|i| i.tables("outages"))
+        .map(|o| slug(str_field(o, "service").unwrap()))
+        .collect();
+    assert_eq!(
+        urls.len(),
+        1 + tags + outage_tags + services.len(),
+        "{urls:?}"
+    );
+    for url in &urls {
+        let path = url
+            .strip_prefix(built.base_url())
+            .expect("an absolute URL of the site");
+        assert!(built.exists(path), "{url} is not built");
+    }
+    // The feeds page lists the same feeds.
+    let page = built.page("feeds/");
+    let listed = page.attrs("ul.feed-list a[type='application/rss+xml']", "href");
+    assert_eq!(listed, urls);
+}
