@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         root,
         base_url: None,
         drafts: false,
+        future: false,
     };
     let t = Instant::now();
     let Some(site) = report(sitrep::load(&opts)) else {

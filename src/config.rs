@@ -21,6 +21,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include issues marked `draft = true`.
     pub drafts: bool,
+    /// Include issues dated in the future (`--future`; `serve` always does).
+    pub future: bool,
 }
 
 #[derive(Deserialize)]
@@ -41,6 +43,8 @@ struct RawConfig {
     safe_html: Option<bool>,
     highlight: Option<bool>,
     paginate: Option<usize>,
+    timezone: Option<toml::Spanned<String>>,
+    publish_future: Option<bool>,
 }
 
 /// `[check]`: which of `sitrep check`'s style warnings a site wants.
@@ -102,6 +106,13 @@ pub struct Config {
     pub highlight: bool,
     /// Entries per page of long index pages (tags, services, outages); 0 means one page.
     pub paginate: usize,
+    /// Where a bare issue date starts: an issue dated `2026-12-13` is published from
+    /// midnight of that day here (IANA name; `None`: UTC).
+    pub timezone: Option<jiff::tz::TimeZone>,
+    /// Publish issues dated in the future (`publish_future = true`) or not, as drafts.
+    pub publish_future: bool,
+    /// Whether issues dated in the future are part of this build (`publish_future` or `--future`).
+    pub future: bool,
 }
 
 impl Config {
@@ -139,6 +150,8 @@ impl Config {
             safe_html: None,
             highlight: None,
             paginate: None,
+            timezone: None,
+            publish_future: None,
         };
         let opts = BuildOptions {
             base_url: None,
@@ -169,6 +182,8 @@ impl Config {
             safe_html,
             highlight,
             paginate,
+            timezone,
+            publish_future,
         } = raw;
         let mut problems = Vec::new();
         let at =
@@ -231,10 +246,26 @@ impl Config {
                 String::new()
             }
         };
+        let timezone = timezone.and_then(|tz| {
+            jiff::tz::TimeZone::get(tz.get_ref())
+                .map_err(|e| {
+                    let message =
+                        format!("timezone `{}` is not a known time zone: {e}", tz.get_ref());
+                    problems.push(
+                        at(tz.span(), &message)
+                            .with_hint("use an IANA name such as \"Europe/Berlin\" or \"UTC\""),
+                    );
+                })
+                .ok()
+        });
         if !problems.is_empty() {
             return Err(problems);
         }
+        let publish_future = publish_future.unwrap_or(false);
         Ok(Config {
+            timezone,
+            publish_future,
+            future: publish_future || opts.future,
             root: opts.root.clone(),
             title,
             base_url,
@@ -256,6 +287,11 @@ impl Config {
         })
     }
 
+    /// The site's time zone (`timezone`, default UTC).
+    pub fn time_zone(&self) -> jiff::tz::TimeZone {
+        self.timezone.clone().unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+
     /// How this site's Markdown is rendered.
     pub fn markdown(&self) -> crate::markdown::Settings {
         crate::markdown::Settings {
@@ -273,6 +309,22 @@ impl Config {
     pub fn href(&self, path: &str) -> String {
         format!("{}{}", self.base_path, path.trim_start_matches('/'))
     }
+}
+
+/// The time a build runs at: now, or for tests the RFC 3339 instant in `SITREP_NOW`.
+pub fn now() -> Result<jiff::Timestamp> {
+    let Some(value) = std::env::var_os("SITREP_NOW") else {
+        return Ok(jiff::Timestamp::now());
+    };
+    let text = value.to_string_lossy();
+    text.parse().map_err(|e| {
+        let d = Diagnostic::file(
+            Path::new("SITREP_NOW"),
+            format!("the environment variable SITREP_NOW is `{text}`, not a time: {e}"),
+        )
+        .with_hint("for testing only: an RFC 3339 instant such as 2026-12-13T09:00:00Z; unset it otherwise");
+        Error::Content(vec![d])
+    })
 }
 
 /// Normalises the vocabulary's keys to slugs so `DNS = "DNS"` and `dns = "DNS"` mean the same.

@@ -131,6 +131,9 @@ struct SiteArgs {
     /// Include issues marked `draft = true`.
     #[arg(long)]
     drafts: bool,
+    /// Include issues dated in the future (scheduled), as `publish_future = true` does.
+    #[arg(long)]
+    future: bool,
 }
 
 impl SiteArgs {
@@ -139,6 +142,7 @@ impl SiteArgs {
             root: self.root,
             base_url: self.base_url,
             drafts: self.drafts,
+            future: self.future,
         }
     }
 }
@@ -179,6 +183,16 @@ fn run(command: Command) -> Result<ExitCode, sitrep::Error> {
                 report.unchanged,
                 report.removed
             );
+            for issue in &site.scheduled {
+                println!(
+                    "issue #{} is scheduled for {}: left out, use --future to publish now",
+                    issue.number,
+                    issue
+                        .publish_at
+                        .to_zoned(site.config.time_zone())
+                        .strftime("%Y-%m-%d %H:%M %Z")
+                );
+            }
             // The process ends here: freeing every issue, link and outage one by one
             // would only delay the exit.
             std::mem::forget(site);
@@ -200,6 +214,8 @@ fn run(command: Command) -> Result<ExitCode, sitrep::Error> {
                 root,
                 base_url: None,
                 drafts: !no_drafts,
+                // serve previews what is scheduled too, marked as such.
+                future: true,
             };
             let addr = std::net::SocketAddr::new(bind, port);
             sitrep::serve::serve(sitrep::serve::ServeOptions {

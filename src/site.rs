@@ -68,12 +68,21 @@ pub struct Site {
     pub outages: Vec<ItemRef>,
     /// Issues by year, newest year first; each holds indexes into `issues`.
     pub years: Vec<(i16, Vec<usize>)>,
+    /// The time of this build: issues after it are scheduled (shown only with `--future`).
+    pub now: jiff::Timestamp,
+    /// Scheduled issues this build left out, oldest first (for the build's report).
+    pub scheduled: Vec<Arc<Issue>>,
 }
 
 impl Site {
     /// Builds the model and its indexes from validated content.
     pub fn new(config: Config, content: Content) -> Result<Site> {
-        let Content { issues, pages } = content;
+        let Content {
+            issues,
+            pages,
+            now,
+            scheduled,
+        } = content;
         check_page_slugs(&pages)?;
         // The indexes of links and of outages are independent: built side by side, as
         // this runs while no other work can (between loading and rendering).
@@ -96,6 +105,8 @@ impl Site {
         }
         let years = years(&issues);
         Ok(Site {
+            now,
+            scheduled,
             config,
             tag_names,
             issues,
@@ -109,6 +120,11 @@ impl Site {
     }
 
     /// How a tag is shown: the vocabulary's name, or the newest spelling of its slug.
+    /// Whether `issue` is scheduled: dated after this build's time.
+    pub fn is_scheduled(&self, issue: &Issue) -> bool {
+        issue.publish_at > self.now
+    }
+
     pub fn tag_name<'a>(&'a self, tag: &'a Tag) -> &'a str {
         self.tag_names
             .get(&tag.slug)

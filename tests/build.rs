@@ -28,6 +28,8 @@ mod incremental;
 mod output;
 #[path = "build/pagination.rs"]
 mod pagination;
+#[path = "build/schedule.rs"]
+mod schedule;
 #[path = "build/second_site.rs"]
 mod second_site;
 /// Symlinks that leave the site, and the content cache re-reading reported files.

@@ -150,6 +150,7 @@ impl Checker<'_> {
         };
         self.number = number_value;
         let (date_value, published) = self.datetime(&date).unwrap_or_default();
+        let publish_at = self.publish_at(date.get_ref(), published);
         let title = title.unwrap_or_else(|| {
             self.config
                 .issue_title
@@ -179,6 +180,7 @@ impl Checker<'_> {
             number: number_value,
             date: date_value,
             published,
+            publish_at,
             title,
             summary,
             draft,
@@ -358,6 +360,18 @@ impl Checker<'_> {
                 )
             })
             .ok()
+    }
+
+    /// When an issue dated `raw` goes out: `published` if `raw` has an offset, else the
+    /// same wall-clock time in the site's time zone (`published` took it as UTC).
+    fn publish_at(&self, raw: &toml::value::Datetime, published: Timestamp) -> Timestamp {
+        if raw.offset.is_some() {
+            return published;
+        }
+        let local = published.to_zoned(jiff::tz::TimeZone::UTC).datetime();
+        local
+            .to_zoned(self.config.time_zone())
+            .map_or(published, |z| z.timestamp())
     }
 
     /// Renders Markdown; footnote ids are scoped to the issue and entry, as

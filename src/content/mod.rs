@@ -32,6 +32,10 @@ pub struct Content {
     pub issues: Vec<Arc<Issue>>,
     /// Standalone pages, sorted by slug.
     pub pages: Vec<Page>,
+    /// The time the build runs at (`SITREP_NOW` in tests): issues after it are scheduled.
+    pub now: jiff::Timestamp,
+    /// Issues left out because they are scheduled (not drafts), oldest first.
+    pub scheduled: Vec<Arc<Issue>>,
 }
 
 /// Parsed files kept between builds (by `serve`), so that an edit re-parses only
@@ -132,12 +136,20 @@ pub fn load_with(config: &Config, cache: &mut Cache) -> Result<Content> {
         return Err(Error::Content(problems));
     }
 
-    let mut issues: Vec<Arc<Issue>> = issues
+    let now = crate::config::now()?;
+    let (mut issues, mut scheduled): (Vec<Arc<Issue>>, Vec<Arc<Issue>>) = issues
         .into_iter()
         .filter(|i| config.drafts || !i.draft)
-        .collect();
+        .partition(|i| config.future || i.publish_at <= now);
+    scheduled.retain(|i| !i.draft);
+    scheduled.sort_by_key(|i| i.number);
     issues.sort_by_key(|i| std::cmp::Reverse(i.number));
-    Ok(Content { issues, pages })
+    Ok(Content {
+        issues,
+        pages,
+        now,
+        scheduled,
+    })
 }
 
 /// A hash of a file's text, stable within one process.

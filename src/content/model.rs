@@ -91,6 +91,9 @@ pub struct Issue {
     pub date: civil::Date,
     /// Publication instant, for feeds.
     pub published: Timestamp,
+    /// When it goes out: `published`, or for a date (or date-time) without an offset,
+    /// that local time in the site's `timezone`. Later than now, it is scheduled.
+    pub publish_at: Timestamp,
     /// Title (explicit or from `issue_title`).
     pub title: String,
     /// Plain-text summary for feeds and meta tags.

@@ -143,6 +143,11 @@ pub(crate) fn global_key(site: &Site, templates: u64) -> u64 {
         .iter()
         .chain(&site.outage_tags)
         .for_each(|t| (&t.tag.slug, &t.tag.name).hash(&mut h));
+    // Which issues are scheduled changes with the time, not their sources.
+    site.issues
+        .iter()
+        .filter(|i| site.is_scheduled(i))
+        .for_each(|i| i.number.hash(&mut h));
     h.finish()
 }
 

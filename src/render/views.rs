@@ -66,6 +66,8 @@ pub struct IssueSummary<'a> {
     pub link_count: usize,
     pub outage_count: usize,
     pub draft: bool,
+    /// Dated after this build's time: shown only by `serve` and `--future` builds.
+    pub scheduled: bool,
 }
 
 /// An issue in full: for the issue page and the shared `issue_content.html`.
@@ -325,6 +327,7 @@ impl<'a> Views<'a> {
             link_count: issue.links.len(),
             outage_count: issue.outages.len(),
             draft: issue.draft,
+            scheduled: self.site.is_scheduled(issue),
         }
     }
 
