@@ -1018,7 +1018,10 @@ fn sitrep_config() -> String {
          author = \"gen_corpus\"\n\
          language = \"en\"\n\
          issue_title = \"SRE Weekly Issue #{number}\"\n\
-         feed_limit = 20\n\n[tags]\n",
+         feed_limit = 20\n\
+         # Dates run weekly from 2015 (into the next century at N=5,000): published\n\
+         # at once, like the Hugo site's buildFuture = true.\n\
+         publish_future = true\n\n[tags]\n",
     );
     let mut tags = TAGS.to_vec();
     tags.sort();
