@@ -136,14 +136,7 @@ pub fn outage_feed(
             }
         })
         .collect();
-    let rss = rss(
-        site,
-        &items,
-        channel.path,
-        &channel.title,
-        &channel.description,
-    )?;
-    Ok(Output::new(channel.path, rss))
+    channel_feed(site, channel, &items)
 }
 
 /// An RSS feed of links `items` (newest first), `html[i]` the HTML of `items[i]`: each
@@ -172,14 +165,14 @@ pub fn link_feed(
             }
         })
         .collect();
-    let rss = rss(
-        site,
-        &items,
-        channel.path,
-        &channel.title,
-        &channel.description,
-    )?;
-    Ok(Output::new(channel.path, rss))
+    channel_feed(site, channel, &items)
+}
+
+/// The RSS file of `channel` with `items`.
+fn channel_feed(site: &Site, channel: &Channel, items: &[FeedItem]) -> Result<Output> {
+    let (path, title) = (channel.path, &channel.title);
+    let rss = rss(site, items, path, title, &channel.description)?;
+    Ok(Output::new(path, rss))
 }
 
 fn rss(
