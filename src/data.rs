@@ -155,8 +155,9 @@ fn document<'a, T>(
 
 /// An entry's issue URL and its own anchor URL there.
 fn reported(site: &Site, issue: &Issue, id: &str) -> (String, String) {
-    let issue_url = site.config.permalink(&urls::issue(issue.number));
-    (format!("{issue_url}#{id}"), issue_url)
+    let c = &site.config;
+    let anchor_url = c.permalink(&urls::issue_anchor(issue.number, id));
+    (anchor_url, c.permalink(&urls::issue(issue.number)))
 }
 
 fn tags<'a>(site: &'a Site, tags: &'a [Tag]) -> Vec<DataTag<'a>> {

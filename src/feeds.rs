@@ -127,7 +127,7 @@ pub fn outage_feed(
                 .map_or(issue.published, |z| z.timestamp());
             FeedItem {
                 title,
-                url: c.permalink(&format!("{}#{}", urls::issue(issue.number), outage.id)),
+                url: c.permalink(&urls::issue_anchor(issue.number, &outage.id)),
                 published,
                 summary: String::new(),
                 html: absolutize(html, &c.base_path, &c.base_url),
@@ -153,7 +153,7 @@ pub fn link_feed(
         .zip(html)
         .map(|(&r, html)| {
             let (issue, link) = site.link(r);
-            let anchor = c.permalink(&format!("{}#{}", urls::issue(issue.number), link.id));
+            let anchor = c.permalink(&urls::issue_anchor(issue.number, &link.id));
             FeedItem {
                 title: link.title.clone(),
                 url: link.url.clone(),

@@ -56,6 +56,11 @@ pub fn issue(n: u32) -> String {
     format!("issues/{n}/")
 }
 
+/// `issues/<n>/#<id>`: a link or outage (anchor `id`) on its issue's page.
+pub fn issue_anchor(n: u32, id: &str) -> String {
+    format!("{}#{id}", issue(n))
+}
+
 /// `tags/<slug>/`
 pub fn link_tag(slug: &str) -> String {
     format!("tags/{slug}/")
