@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::content::{Issue, Tag};
 use crate::error::{Error, Result};
 use crate::output::Output;
-use crate::site::{ItemRef, Site, TagIndex};
+use crate::site::{ItemRef, Site};
 use crate::urls;
 
 /// The site's issue feeds. `bodies[i]` is the rendered body of `site.issues[i]`; as
@@ -84,24 +84,6 @@ pub struct Channel<'a> {
     pub path: &'a str,
     pub title: String,
     pub description: String,
-}
-
-/// The RSS feed of outage tag `tag`: its outages `items` (newest first), each item's
-/// HTML made by the theme (`html[i]` for `items[i]`).
-pub fn outage_tag_feed(
-    site: &Site,
-    tag: &TagIndex,
-    items: &[ItemRef],
-    html: &[String],
-) -> Result<Output> {
-    let c = &site.config;
-    let path = urls::outage_tag_feed(&tag.tag.slug);
-    let channel = Channel {
-        path: &path,
-        title: format!("{} outages — {}", tag.tag.name, c.title),
-        description: format!("Every {} outage covered in {}.", tag.tag.name, c.title),
-    };
-    outage_feed(site, &channel, items, html)
 }
 
 /// An RSS feed of outages `items` (newest first), `html[i]` the HTML of `items[i]`.

@@ -134,12 +134,9 @@ impl Feed {
             title: format!("{} — {}", info.title, site.config.title),
             description: info.carries,
         };
-        let feed = match self {
-            Feed::OutageTag(t) => {
-                crate::feeds::outage_tag_feed(site, &site.outage_tags[t], items, &html)?
-            }
-            Feed::LinkTag(_) => crate::feeds::link_feed(site, &channel, items, &html)?,
-            _ => crate::feeds::outage_feed(site, &channel, items, &html)?,
+        let feed = match listing.kind {
+            EntryKind::Link => crate::feeds::link_feed(site, &channel, items, &html)?,
+            EntryKind::Outage => crate::feeds::outage_feed(site, &channel, items, &html)?,
         };
         Ok(vec![feed])
     }
