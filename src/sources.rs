@@ -46,9 +46,18 @@ pub fn files(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
         .into_iter();
     while let Some(entry) = walk.next() {
         let entry = match entry {
+            Ok(entry) if is_editor_litter(entry.path()) => {
+                if entry.file_type().is_dir() {
+                    walk.skip_current_dir();
+                }
+                continue;
+            }
             Ok(entry) => entry,
             Err(e) => {
                 let path = e.path().unwrap_or(dir).to_path_buf();
+                if is_editor_litter(&path) {
+                    continue;
+                }
                 if let Some(ancestor) = e.loop_ancestor() {
                     problems.push(link_loop(&path, ancestor));
                 } else if is_link(&path) && !path.exists() {
@@ -103,6 +112,23 @@ fn link_above(root: &Path, dir: &Path, site: &Path) -> Result<Option<Diagnostic>
         }
     }
     Ok(None)
+}
+
+/// Whether `path` names an editor's temporary, lock, backup or swap file
+/// (`.#45.md`, `45.md~`, `.45.md.swp`, Vim's `4913` probe, `*.tmp`), which no
+/// folder of a site holds on purpose. `serve`'s watcher ignores the same names.
+pub fn is_editor_litter(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    name.starts_with(".#")
+        || name.ends_with('~')
+        || [".swp", ".swo", ".swx"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        || name.ends_with(".tmp")
+        || name == "4913"
 }
 
 fn is_link(path: &Path) -> bool {

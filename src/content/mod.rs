@@ -169,10 +169,18 @@ pub fn fingerprints() -> ahash::RandomState {
 /// All `*.md` files under `dir` (recursively), sorted; none if `dir` does not exist.
 /// Symlinked files count too, as long as they stay inside the site (see
 /// [`crate::sources`]); a dangling one is then reported as unreadable instead of
-/// silently missing from the site.
+/// silently missing from the site. Hidden files and folders (`.drafts/`, `.45.md`)
+/// are not content, like editor litter (see [`crate::sources::is_editor_litter`]).
 fn markdown_files(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = crate::sources::files(root, dir)?;
-    files.retain(|path| path.extension().is_some_and(|e| e == "md"));
+    files.retain(|path| {
+        let hidden = path
+            .strip_prefix(dir)
+            .unwrap_or(path)
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        !hidden && path.extension().is_some_and(|e| e == "md")
+    });
     Ok(files)
 }
 

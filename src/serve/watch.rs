@@ -140,7 +140,7 @@ fn relevant_paths(events: &[DebouncedEvent], root: &Path) -> Vec<PathBuf> {
         .iter()
         .filter(|e| !ignored(e.kind))
         .flat_map(|e| e.paths.iter())
-        .filter(|p| is_source(p, root) && !is_editor_temp(p))
+        .filter(|p| is_source(p, root) && !crate::sources::is_editor_litter(p))
         .cloned()
         .collect();
     paths.sort();
@@ -194,27 +194,15 @@ fn is_source(path: &Path, root: &Path) -> bool {
         // Under content/ only Markdown is read: an editor's temporary file is not an
         // edit. A folder (no extension) may have taken issues with it, or brought some;
         // hidden names (`.DS_Store`) are neither.
-        Some("content") => match path.extension() {
-            Some(ext) => ext == "md",
-            None => !path
+        Some("content") => {
+            let hidden = path
                 .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.')),
-        },
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            !hidden && path.extension().is_none_or(|ext| ext == "md")
+        }
         Some(first) => SOURCES.contains(&first),
         None => false,
     }
-}
-
-fn is_editor_temp(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    name.starts_with(".#")
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name == "4913"
 }
 
 #[cfg(test)]

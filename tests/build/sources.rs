@@ -104,6 +104,45 @@ mod links {
     }
 }
 
+/// An Emacs lock file is a dangling link `.#45.md` that exists while the issue is open
+/// in the editor; with Vim's swap files and backups it must neither fail the build nor
+/// be published. Hidden Markdown files are not issues either.
+#[cfg(unix)]
+#[test]
+fn editor_litter_and_hidden_files_are_not_sources() {
+    let site = SiteTest::inline(&[
+        ("config.toml", CONFIG),
+        ("content/issues/1.md", ISSUE),
+        ("content/issues/1.md~", &ISSUE.replace("One", "BACKUP")),
+        ("content/issues/.1.md.swp", "\0binary swap"),
+        ("content/issues/.2.md", &ISSUE.replace("number = 1", "number = 2")),
+        ("content/issues/4913", ""),
+        ("content/issues/notes.tmp", "scratch"),
+        ("static/robots.txt~", "old"),
+        ("static/.#robots.txt", "lock"),
+        ("static/logo.txt", "logo"),
+        ("static/.well-known/security.txt", "Contact: mailto:sec@example.org"),
+    ]);
+    std::os::unix::fs::symlink(
+        "editor@host.1234:1700000000",
+        site.root().join("content/issues/.#1.md"),
+    )
+    .unwrap();
+    let built = site.build();
+    assert_eq!(built.site.issues.len(), 1, "only 1.md is an issue");
+    assert!(built.exists("logo.txt"));
+    assert!(
+        built.exists(".well-known/security.txt"),
+        "a hidden static folder is published on purpose"
+    );
+    let files = built.files();
+    let litter: Vec<_> = files
+        .keys()
+        .filter(|p| p.ends_with('~') || p.contains(".#") || p.contains("BACKUP"))
+        .collect();
+    assert!(litter.is_empty(), "editor litter was published: {litter:?}");
+}
+
 #[test]
 fn a_reported_file_is_read_again_even_if_its_size_and_time_look_unchanged() {
     let site = SiteTest::inline(&[("config.toml", CONFIG), ("content/issues/1.md", ISSUE)]);
