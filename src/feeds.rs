@@ -173,7 +173,9 @@ fn rss(
     let channel = rss::ChannelBuilder::default()
         .title(title)
         .link(c.base_url.clone())
-        .description(description)
+        // RSS readers treat a description as HTML: plain text goes in escaped, so a
+        // summary that shows `<img onerror=…>` arrives as those characters, not a tag.
+        .description(crate::markdown::escape_html(description))
         .language(Some(c.language.clone()))
         .generator(Some(
             concat!("sitrep ", env!("CARGO_PKG_VERSION")).to_string(),
@@ -193,7 +195,7 @@ fn rss_item(item: &FeedItem) -> rss::Item {
     let description = if item.summary.is_empty() {
         item.html.clone()
     } else {
-        item.summary.clone()
+        crate::markdown::escape_html(&item.summary)
     };
     rss::ItemBuilder::default()
         .title(Some(item.title.clone()))

@@ -115,13 +115,19 @@ fn editor_litter_and_hidden_files_are_not_sources() {
         ("content/issues/1.md", ISSUE),
         ("content/issues/1.md~", &ISSUE.replace("One", "BACKUP")),
         ("content/issues/.1.md.swp", "\0binary swap"),
-        ("content/issues/.2.md", &ISSUE.replace("number = 1", "number = 2")),
+        (
+            "content/issues/.2.md",
+            &ISSUE.replace("number = 1", "number = 2"),
+        ),
         ("content/issues/4913", ""),
         ("content/issues/notes.tmp", "scratch"),
         ("static/robots.txt~", "old"),
         ("static/.#robots.txt", "lock"),
         ("static/logo.txt", "logo"),
-        ("static/.well-known/security.txt", "Contact: mailto:sec@example.org"),
+        (
+            "static/.well-known/security.txt",
+            "Contact: mailto:sec@example.org",
+        ),
     ]);
     std::os::unix::fs::symlink(
         "editor@host.1234:1700000000",
