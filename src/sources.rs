@@ -123,12 +123,16 @@ pub fn is_editor_litter(path: &Path) -> bool {
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     name.starts_with(".#")
-        || name.ends_with('~')
-        || [".swp", ".swo", ".swx"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
-        || name.ends_with(".tmp")
         || name == "4913"
+        || ["~", ".swp", ".swo", ".swx", ".tmp"]
+            .iter()
+            .any(|end| name.ends_with(end))
+}
+
+/// Whether a file or folder name is hidden (`.DS_Store`, `.drafts`): under `content/`
+/// such names are not content, for the loader and for `serve`'s watcher alike.
+pub fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
 }
 
 fn is_link(path: &Path) -> bool {

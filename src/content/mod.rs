@@ -178,7 +178,7 @@ fn markdown_files(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
             .strip_prefix(dir)
             .unwrap_or(path)
             .components()
-            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+            .any(|c| crate::sources::is_hidden(c.as_os_str()));
         !hidden && path.extension().is_some_and(|e| e == "md")
     });
     Ok(files)

@@ -195,9 +195,7 @@ fn is_source(path: &Path, root: &Path) -> bool {
         // edit. A folder (no extension) may have taken issues with it, or brought some;
         // hidden names (`.DS_Store`) are neither.
         Some("content") => {
-            let hidden = path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            let hidden = path.file_name().is_some_and(crate::sources::is_hidden);
             !hidden && path.extension().is_none_or(|ext| ext == "md")
         }
         Some(first) => SOURCES.contains(&first),
