@@ -20,7 +20,7 @@ seconds="${1:-600}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(frontmatter issue markdown)
+    targets=(frontmatter issue markdown feeds)
 fi
 
 fuzz_dir="$(cd "$(dirname "$0")" && pwd)"

@@ -126,6 +126,16 @@ impl Config {
             return Err(Error::Content(vec![d]));
         }
         let text = read_text(&path).map_err(|d| Error::Content(vec![d]))?;
+        let typed = crate::content::chars::in_file(&path, &text);
+        if !typed.is_empty() {
+            return Err(Error::Content(typed));
+        }
+        if let Ok(table) = toml::de::DeTable::parse(&text) {
+            let escaped = crate::content::chars::in_values(&path, &text, 0, table.get_ref());
+            if !escaped.is_empty() {
+                return Err(Error::Content(escaped));
+            }
+        }
         let raw: RawConfig = toml::from_str(&text)
             .map_err(|e| Error::Content(vec![crate::toml_diag::diagnostic(&path, &text, 0, &e)]))?;
         Config::from_raw(raw, opts, &path, &text).map_err(Error::Content)
@@ -380,11 +390,8 @@ fn weekday(name: &str) -> Option<jiff::civil::Weekday> {
 
 /// Checks `url` is absolute http(s) and splits off its path.
 fn parse_base_url(url: &str) -> Result<(String, String), String> {
-    let parsed =
-        url::Url::parse(url).map_err(|e| format!("base_url `{url}` is not a valid URL: {e}"))?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-        return Err(format!("base_url `{url}` must be an absolute http(s) URL"));
-    }
+    let parsed = crate::content::weburl::parse(url)
+        .map_err(|(message, hint)| format!("base_url: {message}; {hint}"))?;
     let mut base = parsed.as_str().to_string();
     if !base.ends_with('/') {
         base.push('/');

@@ -35,3 +35,5 @@ mod second_site;
 /// Symlinks that leave the site, and the content cache re-reading reported files.
 #[path = "build/sources.rs"]
 mod sources;
+#[path = "build/xml_safety.rs"]
+mod xml_safety;

@@ -89,6 +89,22 @@ fn check_url(url: &str) {
         matches!(u.scheme(), "http" | "https") && u.host_str().is_some(),
         "{url:?}"
     );
+    // Written exactly: no surrounding or inner space or control character, two slashes,
+    // no user name that could make it read as another host.
+    assert!(
+        !url.chars().any(|c| c.is_whitespace() || c.is_control()),
+        "{url:?}"
+    );
+    assert!(url[u.scheme().len() + 1..].starts_with("//"), "{url:?}");
+    assert!(u.username().is_empty() && u.password().is_none(), "{url:?}");
+}
+
+/// No character XML 1.0 forbids reaches the model: it would make every feed unreadable.
+fn check_xml_chars(what: &str, text: &str) {
+    let bad = |c: char| {
+        matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+    };
+    assert!(!text.chars().any(bad), "{what} holds a character XML forbids: {text:?}");
 }
 
 /// With `safe_html`, no markup the author wrote that could run script survives.
@@ -103,6 +119,23 @@ fn check_html(html: &str, config: &Config) {
 
 fn check_issue(issue: &Issue, config: &Config, text: &str) {
     assert!(issue.number >= 1, "issue number {}", issue.number);
+    check_xml_chars("title", &issue.title);
+    check_xml_chars("summary", &issue.summary);
+    check_xml_chars("intro", &issue.intro_html);
+    for link in &issue.links {
+        let fields = [&link.title, &link.commentary.html];
+        let optional = [&link.source, &link.via, &link.disclosure];
+        for f in fields.into_iter().chain(optional.into_iter().flatten()) {
+            check_xml_chars("link", f);
+        }
+    }
+    for outage in &issue.outages {
+        check_xml_chars("service", &outage.service);
+        check_xml_chars("outage", &outage.commentary_html);
+        if let Some(t) = &outage.title {
+            check_xml_chars("outage title", t);
+        }
+    }
     let lines = text.split('\n').count();
     check_html(&issue.intro_html, config);
     let mut anchors = HashSet::new();
@@ -112,7 +145,7 @@ fn check_issue(issue: &Issue, config: &Config, text: &str) {
             "link line {} of {lines}",
             link.line
         );
-        check_html(&link.commentary_html, config);
+        check_html(&link.commentary.html, config);
         check_url(&link.url);
         check_tags(&link.tags, config.tags.as_ref());
         assert!(

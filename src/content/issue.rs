@@ -13,7 +13,7 @@ use crate::error::Diagnostic;
 use crate::{markdown, slugs, toml_diag};
 
 use super::model::{Issue, Link, Outage, Positions, Sponsor, Tag};
-use super::{frontmatter, keys};
+use super::{chars, frontmatter, keys, weburl};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -89,15 +89,23 @@ struct Checker<'a> {
 
 /// Parses and validates the issue file `path` whose contents are `text`.
 pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Issue, Vec<Diagnostic>> {
+    let typed = chars::in_file(path, text);
+    if !typed.is_empty() {
+        return Err(typed);
+    }
     let split = frontmatter::split(path, text).map_err(|d| vec![d])?;
     let at_toml_error =
         |e: toml::de::Error| toml_diag::diagnostic(path, text, split.front_offset, &e);
     let mut table = toml::de::DeTable::parse(split.front).map_err(|e| vec![at_toml_error(e)])?;
     // Every unknown key is reported, then the rest is still deserialized and checked.
-    let mut problems: Vec<Diagnostic> = keys::strip_issue(table.get_mut(), issue_keys())
-        .into_iter()
-        .map(|u| toml_diag::unknown_key(path, text, split.front_offset + u.offset, &u.key, u.known))
-        .collect();
+    let mut problems = chars::in_values(path, text, split.front_offset, table.get_ref());
+    problems.extend(
+        keys::strip_issue(table.get_mut(), issue_keys())
+            .into_iter()
+            .map(|u| {
+                toml_diag::unknown_key(path, text, split.front_offset + u.offset, &u.key, u.known)
+            }),
+    );
     let raw = match RawIssue::deserialize(toml::de::Deserializer::from(table)) {
         Ok(raw) => raw,
         Err(e) => {
@@ -265,29 +273,15 @@ impl Checker<'_> {
         }
     }
 
-    /// Accepts only absolute http(s) URLs: anything else could run script or break on another host.
+    /// Accepts only absolute http(s) URLs written exactly (see [`weburl`]): anything
+    /// else could run script, mislead the reader or break on another host.
     fn url(&mut self, url: Spanned<String>) -> Option<String> {
         let span = url.span();
         let text = url.into_inner();
-        match url::Url::parse(&text) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Some(text),
-            Ok(u) => {
-                self.problem(
-                    span,
-                    format!(
-                        "URL `{text}` uses `{}:`; only http and https links are allowed",
-                        u.scheme()
-                    ),
-                    "link to an https:// page",
-                );
-                None
-            }
-            Err(e) => {
-                self.problem(
-                    span,
-                    format!("`{text}` is not an absolute URL ({e})"),
-                    "write the full address, starting with https://",
-                );
+        match weburl::parse(&text) {
+            Ok(_) => Some(text),
+            Err((message, hint)) => {
+                self.problem(span, message, hint);
                 None
             }
         }

@@ -3,11 +3,13 @@
 //! Files are parsed in parallel (Markdown rendering is most of a build's work);
 //! every problem in every file is collected so one run reports them all.
 
+pub(crate) mod chars;
 mod frontmatter;
 mod issue;
 mod keys;
 mod model;
 mod page;
+pub(crate) mod weburl;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::{markdown, slugs, toml_diag};
 
-use super::frontmatter;
+use super::{chars, frontmatter};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,10 +36,19 @@ pub struct Page {
 
 /// Parses the page file `path` whose contents are `text`.
 pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Page, Vec<Diagnostic>> {
+    let typed = chars::in_file(path, text);
+    if !typed.is_empty() {
+        return Err(typed);
+    }
     let split =
         frontmatter::split_kind(path, text, frontmatter::Kind::Page).map_err(|d| vec![d])?;
-    let raw: RawPage = toml::from_str(split.front)
-        .map_err(|e| vec![toml_diag::diagnostic(path, text, split.front_offset, &e)])?;
+    let at_toml_error = |e| vec![toml_diag::diagnostic(path, text, split.front_offset, &e)];
+    let table = toml::de::DeTable::parse(split.front).map_err(at_toml_error)?;
+    let escaped = chars::in_values(path, text, split.front_offset, table.get_ref());
+    if !escaped.is_empty() {
+        return Err(escaped);
+    }
+    let raw = RawPage::deserialize(toml::de::Deserializer::from(table)).map_err(at_toml_error)?;
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
