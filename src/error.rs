@@ -166,6 +166,20 @@ impl fmt::Display for Diagnostics<'_> {
 }
 
 impl Error {
+    /// The report the CLI prints: every problem in it starts with `error:`, as rustc's
+    /// do, so scripts and eyes find the errors the same way whatever went wrong.
+    pub fn report(&self) -> String {
+        match self {
+            Error::Content(_) => self.to_string(),
+            Error::Many(all) => all
+                .iter()
+                .map(Error::report)
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+            other => format!("error: {other}"),
+        }
+    }
+
     /// An I/O error with the path it concerns.
     pub fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
         Error::Io {

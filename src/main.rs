@@ -153,7 +153,7 @@ fn main() -> ExitCode {
     match run(cli.command) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", e.report());
             ExitCode::FAILURE
         }
     }

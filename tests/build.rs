@@ -22,6 +22,9 @@ mod errors;
 mod example_site;
 #[path = "build/feeds.rs"]
 mod feeds;
+/// Output folders refused however they are spelled.
+#[path = "build/guards.rs"]
+mod guards;
 #[path = "build/incremental.rs"]
 mod incremental;
 #[path = "build/output.rs"]
@@ -35,5 +38,8 @@ mod second_site;
 /// Symlinks that leave the site, and the content cache re-reading reported files.
 #[path = "build/sources.rs"]
 mod sources;
+/// The output swapped whole: kills, races, locks, unwritable folders.
+#[path = "build/swap.rs"]
+mod swap;
 #[path = "build/xml_safety.rs"]
 mod xml_safety;
