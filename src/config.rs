@@ -345,9 +345,26 @@ fn vocabulary(
     problems: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
+    let mut keys: BTreeMap<String, String> = BTreeMap::new();
     for (key, name) in raw {
         match slugs::slugify(&key) {
             Some(slug) => {
+                if let Some(first) = keys.get(&slug) {
+                    let offset = text.find(&format!("\"{key}\"")).or_else(|| text.find(&key));
+                    problems.push(
+                        Diagnostic::at(
+                            path,
+                            text,
+                            offset.unwrap_or(0),
+                            format!(
+                                "tags `{first}` and `{key}` are one tag: both make the URL /tags/{slug}/"
+                            ),
+                        )
+                        .with_hint("keep one of the two keys in [tags]"),
+                    );
+                    continue;
+                }
+                keys.insert(slug.clone(), key);
                 out.insert(slug, name);
             }
             None => {

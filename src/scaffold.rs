@@ -58,7 +58,14 @@ pub fn new_issue(root: &Path, req: &NewIssue, today: Date) -> Result<(PathBuf, u
         ..Default::default()
     };
     let site = crate::load(&opts)?;
-    let number = site.issues.iter().map(|i| i.number).max().unwrap_or(0) + 1;
+    // Scheduled issues (dated later, not yet published) hold numbers too.
+    let numbers = site.issues.iter().chain(&site.scheduled).map(|i| i.number);
+    let last = numbers.max().unwrap_or(0);
+    let number = last.checked_add(1).ok_or_else(|| {
+        Error::Scaffold(format!(
+            "issue #{last} has the largest number sitrep accepts, so there is no next one"
+        ))
+    })?;
     let date = req
         .date
         .unwrap_or_else(|| next_publish_day(&site.config, today));

@@ -63,7 +63,21 @@ pub fn files(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
                 } else if is_link(&path) && !path.exists() {
                     found.push(path);
                 } else {
-                    return Err(Error::io("cannot read", &path, e.into()));
+                    // walkdir's own message repeats the path: report the OS error alone.
+                    let io = e
+                        .into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("unreadable"));
+                    if io.kind() != std::io::ErrorKind::PermissionDenied {
+                        return Err(Error::io("cannot read", &path, io));
+                    }
+                    let what = if path.is_dir() { "folder" } else { "file" };
+                    problems.push(
+                        Diagnostic::file(&path, format!("cannot read this {what}: permission denied"))
+                            .with_hint(format!(
+                                "make it readable by this user (chmod u+rX {}), or move it out of the site",
+                                path.display()
+                            )),
+                    );
                 }
                 continue;
             }

@@ -11,11 +11,55 @@ use crate::error::Diagnostic;
 pub fn diagnostic(path: &Path, text: &str, base: usize, err: &toml::de::Error) -> Diagnostic {
     let message = err.message().trim().to_string();
     let offset = base + err.span().map_or(0, |s| s.start);
+    if message.starts_with("invalid multi-line")
+        && text[offset.min(text.len())..].starts_with("+++")
+    {
+        return Diagnostic::at(
+            path,
+            text,
+            offset,
+            "the front matter ended early, at this `+++` line, inside a multi-line text",
+        )
+        .with_hint(
+            "a line that is exactly `+++` always closes the front matter; inside the text, \
+             write it with a space before it (` +++`) or as `\\u002B++`",
+        );
+    }
+    if message.starts_with("duplicate key") {
+        return duplicate_key(path, text, offset.min(text.len()));
+    }
     let d = Diagnostic::at(path, text, offset, first_line(&message));
     match hint_for(&message) {
         Some(h) => d.with_hint(h),
         None => d,
     }
+}
+
+/// `toml` says only "duplicate key": name the key, and the line that set it first
+/// (the nearest earlier line in the same table that sets the same key).
+fn duplicate_key(path: &Path, text: &str, offset: usize) -> Diagnostic {
+    let key_of = |line: &str| {
+        let key = line.split('=').next().unwrap_or("").trim();
+        key.trim_matches(|c| c == '"' || c == '\'').to_string()
+    };
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let key = key_of(&text[line_start..line_end]);
+    let before: Vec<&str> = text[..line_start].lines().collect();
+    let first = before
+        .iter()
+        .enumerate()
+        .rev()
+        .take_while(|(_, l)| !l.trim_start().starts_with('['))
+        .find(|(_, l)| l.contains('=') && key_of(l) == key)
+        .map(|(i, _)| i + 1);
+    let message = match (key.is_empty(), first) {
+        (false, Some(line)) => format!("`{key}` is set twice: here and on line {line}"),
+        (false, None) => format!("`{key}` is set twice in this table"),
+        (true, _) => "a key is set twice in this table".to_string(),
+    };
+    Diagnostic::at(path, text, offset, message)
+        .with_hint("keep one of the two (for several entries, use [[links]] or [[outages]] blocks)")
 }
 
 fn first_line(message: &str) -> String {

@@ -27,6 +27,9 @@ mod feeds;
 mod guards;
 #[path = "build/incremental.rs"]
 mod incremental;
+/// Messages for the smaller hardening findings.
+#[path = "build/messages.rs"]
+mod messages;
 #[path = "build/output.rs"]
 mod output;
 #[path = "build/pagination.rs"]

@@ -66,6 +66,7 @@ fn expected() -> Vec<Expected> {
         expect(FutureDate, "5.md", "date = 2099-01-05"),
         expect(TrackingParameters, "5.md", "utm_source=newsletter"),
         expect(OutageAfterIssue, "2.md", "date = 2025-01-15"),
+        expect(UnclosedHtml, "5.md", "<textarea rows"),
     ]
 }
 

@@ -22,7 +22,7 @@ pub(crate) struct MarkdownPiece<'a> {
     pub(super) path: &'a Path,
     /// The site path of the page it is published on, e.g. `issues/42/`.
     page: String,
-    html: &'a str,
+    pub(super) html: &'a str,
     /// Its links' `href`s, read once for every rule that needs them.
     pub(super) hrefs: Vec<String>,
     /// The line of the item whose commentary it is; `None` for a body.

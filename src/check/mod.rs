@@ -5,14 +5,14 @@
 //! valid but probably wrong: a link already sent in an earlier issue, a URL
 //! full of `utm_` parameters, an internal link to a page or anchor that does
 //! not exist, issue numbers out of order or with gaps, a tag used once (likely
-//! a typo), a link without commentary.
+//! a typo), a link without commentary, raw HTML left open that swallows the page.
 //!
 //! Each rule is one function over the [`Site`] (and the rendered outputs, for
 //! links) that returns findings; [`run`] then locates every finding at a file,
 //! line and column, reading each file it needs once ([`locate`]), and sorts them.
 //! The rules live by family: [`urls`] (repeated URLs, tracking parameters),
 //! [`links`] (internal links and anchors), [`dates`] (numbering and dates),
-//! [`tags`] and [`style`]. A new rule is a function in its family's file and a
+//! [`tags`], [`style`] and [`raw_html`]. A new rule is a function in its family's file and a
 //! line in [`run_at`].
 //!
 //! Scope: repeated URLs are compared among links only (an outage's status page
@@ -33,6 +33,7 @@
 mod dates;
 mod links;
 mod locate;
+mod raw_html;
 mod style;
 mod tags;
 mod urls;
@@ -76,6 +77,8 @@ pub enum WarningKind {
     NoCommentary,
     /// An outage has no tags (`[check] outage_tags`).
     UntaggedOutage,
+    /// Raw HTML opens a comment or element that is never closed and swallows the page.
+    UnclosedHtml,
 }
 
 /// A located problem that does not stop the build.
@@ -113,6 +116,7 @@ pub fn run_at(site: &Site, outputs: &[Output], today: Date) -> Vec<Warning> {
     findings.extend(tags::single_use_tags(site));
     findings.extend(style::links_without_commentary(site));
     findings.extend(style::outages_without_tags(site));
+    findings.extend(raw_html::unclosed_raw_html(&pieces));
     locate::locate(findings)
 }
 

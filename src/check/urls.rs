@@ -1,7 +1,8 @@
 //! URL hygiene: a link already sent in an earlier issue (or twice in one), and URLs
 //! carrying tracking parameters.
 //!
-//! Repeated URLs are compared among links only (an outage's status page may recur);
+//! Repeated URLs are compared among links only (an outage's status page may recur),
+//! and a bare home page (`https://example.com/`) may recur too;
 //! tracking parameters are looked for in links, outages and Markdown links, but not
 //! in sponsors, whose campaign parameters are usually wanted.
 
@@ -39,11 +40,19 @@ const TRACKING_PARAMETERS: [&str; 20] = [
     "oly_enc_id",
 ];
 
+/// `https://example.com/`: a site's root, with no query or fragment.
+fn is_home_page(url: &str) -> bool {
+    url::Url::parse(url)
+        .is_ok_and(|u| u.path() == "/" && u.query().is_none() && u.fragment().is_none())
+}
+
 pub(super) fn repeated_urls(site: &Site) -> Vec<Finding<'_>> {
     let mut first: HashMap<String, (&Issue, usize)> = HashMap::new();
     let mut found = Vec::new();
     for issue in oldest_first(site) {
-        for link in &issue.links {
+        // A publisher's home page may recur (it stands for the site, not for one
+        // article readers have already seen).
+        for link in issue.links.iter().filter(|l| !is_home_page(&l.url)) {
             let (earlier, line) = *first
                 .entry(normalise_url(&link.url))
                 .or_insert((issue, link.line));

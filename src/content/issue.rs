@@ -144,6 +144,18 @@ impl Checker<'_> {
         } = raw;
         let number_value = match u32::try_from(*number.get_ref()) {
             Ok(n) if n > 0 => n,
+            Err(_) if *number.get_ref() > 0 => {
+                self.problem(
+                    number.span(),
+                    format!(
+                        "issue number {} is too large: the largest sitrep accepts is {}",
+                        number.get_ref(),
+                        u32::MAX
+                    ),
+                    "number issues 1, 2, 3, …",
+                );
+                0
+            }
             _ => {
                 self.problem(
                     number.span(),
@@ -407,9 +419,20 @@ fn vocabulary_hint(slug: &str, vocab: &BTreeMap<String, String>) -> String {
     }
 }
 
+/// The years a date may have. Feeds and sitemaps need a timestamp, and near the
+/// ends of jiff's range (-9999..=9999) a time zone offset overflows it.
+const FIRST_YEAR: u16 = 1900;
+const LAST_YEAR: u16 = 9998;
+
 /// Converts a TOML date or date-time; local times without an offset are taken as UTC.
 pub fn to_date(dt: &toml::value::Datetime) -> Result<(civil::Date, Timestamp), String> {
     let d = dt.date.ok_or("a time without a date is not a date")?;
+    if !(FIRST_YEAR..=LAST_YEAR).contains(&d.year) {
+        return Err(format!(
+            "the year {} is out of range: dates from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31 work",
+            d.year
+        ));
+    }
     let date =
         civil::Date::new(d.year as i16, d.month as i8, d.day as i8).map_err(|e| e.to_string())?;
     let time = dt.time.map_or(civil::Time::midnight(), |t| {

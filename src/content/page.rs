@@ -49,10 +49,15 @@ pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Page, Vec<Diagn
         return Err(escaped);
     }
     let raw = RawPage::deserialize(toml::de::Deserializer::from(table)).map_err(at_toml_error)?;
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default();
+    let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+        return Err(vec![
+            Diagnostic::file(
+                path,
+                "the file name is not valid UTF-8, so it cannot become a URL",
+            )
+            .with_hint("rename the file using UTF-8 characters, e.g. about.md"),
+        ]);
+    };
     let slug = slugs::slugify(stem).ok_or_else(|| {
         vec![
             Diagnostic::file(

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 mod guard;
 mod lock;
 mod staged;
+mod tree;
 
 pub use guard::real_path;
 pub use staged::Staged;
