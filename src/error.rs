@@ -205,13 +205,15 @@ impl Error {
 }
 
 /// The candidate closest to `word` by edit distance, if it is a plausible typo: the
-/// "did you mean" of every hint (unknown keys, tags, filters, anchors).
+/// "did you mean" of every hint (unknown keys, tags, filters, anchors). One edit per
+/// three letters (at least one): `dnss` → `dns`, `tittle` → `title`, but not `cdn` →
+/// `dns`, a different word two edits away.
 pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let word = word.to_lowercase();
     candidates
         .iter()
         .map(|c| (strsim::damerau_levenshtein(&word, &c.to_lowercase()), *c))
-        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1) + 1 && *d > 0)
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1) && *d > 0)
         .min()
         .map(|(_, c)| c)
 }

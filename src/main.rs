@@ -63,9 +63,15 @@ enum Command {
         force: bool,
     },
     /// Validate the whole site without writing anything; report every problem at once.
+    ///
+    /// Every issue is checked, drafts and scheduled ones included, since the issue being
+    /// written is usually a draft (use --no-drafts to check only what is published).
     Check {
         #[command(flatten)]
         site: SiteArgs,
+        /// Leave drafts out, as `build` does without --drafts.
+        #[arg(long, conflicts_with = "drafts")]
+        no_drafts: bool,
         /// Treat warnings as errors (exit non-zero if there are any).
         #[arg(long)]
         deny_warnings: bool,
@@ -87,9 +93,6 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
-        /// Include drafts (the default for serve).
-        #[arg(long, overrides_with = "no_drafts")]
-        drafts: bool,
         /// Leave drafts out.
         #[arg(long)]
         no_drafts: bool,
@@ -183,6 +186,19 @@ fn run(command: Command) -> Result<ExitCode, sitrep::Error> {
                 report.unchanged,
                 report.removed
             );
+            if !site.drafts.is_empty() {
+                let numbers: Vec<String> = site
+                    .drafts
+                    .iter()
+                    .map(|i| format!("#{}", i.number))
+                    .collect();
+                println!(
+                    "{} left out: {}; use --drafts to include {}",
+                    count(site.drafts.len(), "draft"),
+                    numbers.join(", "),
+                    if site.drafts.len() == 1 { "it" } else { "them" }
+                );
+            }
             for issue in &site.scheduled {
                 println!(
                     "issue #{} is scheduled for {}: left out, use --future to publish now",
@@ -199,14 +215,20 @@ fn run(command: Command) -> Result<ExitCode, sitrep::Error> {
         }
         Command::Check {
             site,
+            no_drafts,
             deny_warnings,
-        } => return check(site.options(), deny_warnings),
+        } => {
+            let mut opts = site.options();
+            opts.drafts = !no_drafts;
+            // Scheduled issues are checked too: they are written, just not yet out.
+            opts.future = true;
+            return check(opts, deny_warnings);
+        }
         Command::Serve {
             root,
             port,
             bind,
             open,
-            drafts: _,
             no_drafts,
             poll,
         } => {
@@ -259,8 +281,26 @@ fn check(opts: BuildOptions, deny_warnings: bool) -> Result<ExitCode, sitrep::Er
         eprintln!("{w}");
     }
     let n = warnings.len();
+    let drafts = site.issues.iter().filter(|i| i.draft).count();
+    let scheduled = site
+        .issues
+        .iter()
+        .filter(|i| !i.draft && site.is_scheduled(i))
+        .count();
+    let mut among = Vec::new();
+    if drafts > 0 {
+        among.push(count(drafts, "draft"));
+    }
+    if scheduled > 0 {
+        among.push(format!("{scheduled} scheduled"));
+    }
+    let among = if among.is_empty() {
+        String::new()
+    } else {
+        format!(" (including {})", among.join(" and "))
+    };
     println!(
-        "{}, {} files would be written: no errors, {n} warning{}",
+        "{} checked{among}, {} files would be written: no errors, {n} warning{}",
         count(site.issues.len(), "issue"),
         outputs.len(),
         if n == 1 { "" } else { "s" }

@@ -72,6 +72,8 @@ pub struct Site {
     pub now: jiff::Timestamp,
     /// Scheduled issues this build left out, oldest first (for the build's report).
     pub scheduled: Vec<Arc<Issue>>,
+    /// Drafts this build left out, oldest first (for the build's report).
+    pub drafts: Vec<Arc<Issue>>,
 }
 
 impl Site {
@@ -82,6 +84,7 @@ impl Site {
             pages,
             now,
             scheduled,
+            drafts,
         } = content;
         check_page_slugs(&pages)?;
         // The indexes of links and of outages are independent: built side by side, as
@@ -107,6 +110,7 @@ impl Site {
         Ok(Site {
             now,
             scheduled,
+            drafts,
             config,
             tag_names,
             issues,

@@ -44,5 +44,8 @@ mod sources;
 /// The output swapped whole: kills, races, locks, unwritable folders.
 #[path = "build/swap.rs"]
 mod swap;
+/// The weekly loop: drafts checked, left-out drafts said, `error:` everywhere.
+#[path = "build/weekly_loop.rs"]
+mod weekly_loop;
 #[path = "build/xml_safety.rs"]
 mod xml_safety;

@@ -47,6 +47,7 @@ fuzz_target!(|data: &[u8]| {
         pages: Vec::new(),
         now: jiff::Timestamp::MAX,
         scheduled: Vec::new(),
+        drafts: Vec::new(),
     };
     let Ok(site) = sitrep::Site::new(config().clone(), content) else {
         return;

@@ -1,11 +1,39 @@
-//! Numbering and dates: issues numbered out of date order or with gaps, published
-//! issues dated in the future, and outages dated after the issue covering them.
+//! Numbering and dates: issues numbered out of date order or with gaps, two issues
+//! on one date, published issues dated in the future, and outages dated after the
+//! issue covering them.
 
 use jiff::civil::Date;
 
 use super::{Finding, Spot, WarningKind, oldest_first, short_path};
 use crate::content::Issue;
 use crate::site::Site;
+
+/// Two issues (drafts aside) that go out on the same day: usually a date copied
+/// from the previous issue and not changed.
+pub(super) fn same_dates(site: &Site) -> Vec<Finding<'_>> {
+    let mut first: std::collections::HashMap<Date, &Issue> = std::collections::HashMap::new();
+    let mut found = Vec::new();
+    for issue in oldest_first(site).filter(|i| !i.draft) {
+        let Some(earlier) = first.get(&issue.date) else {
+            first.insert(issue.date, issue);
+            continue;
+        };
+        found.push(Finding::new(
+            WarningKind::SameDate,
+            &issue.path,
+            Spot::At(issue.at.date),
+            format!(
+                "issue #{} has the same date, {}, as issue #{} ({})",
+                issue.number,
+                issue.date,
+                earlier.number,
+                short_path(&site.config, &earlier.path)
+            ),
+            "each issue goes out on its own day: fix the date of one of them".into(),
+        ));
+    }
+    found
+}
 
 pub(super) fn number_date_order(site: &Site) -> Vec<Finding<'_>> {
     let issues: Vec<&Issue> = oldest_first(site).collect();
@@ -49,8 +77,7 @@ pub(super) fn number_gaps(site: &Site) -> Vec<Finding<'_>> {
                 &w[1].path,
                 Spot::At(w[1].at.number),
                 format!("{missing}: the numbers jump from #{from} to #{to}"),
-                "renumber the issues, or add the missing one (drafts count only with --drafts)"
-                    .into(),
+                "renumber the issues, or add the missing one".into(),
             )
         })
         .collect()

@@ -4,7 +4,7 @@
 //! A site that loads and renders is valid; these checks look for what is
 //! valid but probably wrong: a link already sent in an earlier issue, a URL
 //! full of `utm_` parameters, an internal link to a page or anchor that does
-//! not exist, issue numbers out of order or with gaps, a tag used once (likely
+//! not exist, issue numbers out of order or with gaps, two issues on one date, a tag used once (likely
 //! a typo), a link without commentary, raw HTML left open that swallows the page.
 //!
 //! Each rule is one function over the [`Site`] (and the rendered outputs, for
@@ -67,6 +67,8 @@ pub enum WarningKind {
     NumberDateOrder,
     /// Issue numbers skip one or more numbers.
     NumberGap,
+    /// Two issues (not drafts) have the same date.
+    SameDate,
     /// A published (non-draft) issue is dated in the future.
     FutureDate,
     /// An outage is dated after the issue that covers it.
@@ -111,6 +113,7 @@ pub fn run_at(site: &Site, outputs: &[Output], today: Date) -> Vec<Warning> {
     findings.extend(links::internal_links(site, &pieces, outputs));
     findings.extend(dates::number_date_order(site));
     findings.extend(dates::number_gaps(site));
+    findings.extend(dates::same_dates(site));
     findings.extend(dates::future_dates(site, today));
     findings.extend(dates::outages_after_their_issue(site));
     findings.extend(tags::single_use_tags(site));

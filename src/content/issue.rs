@@ -411,11 +411,14 @@ impl Checker<'_> {
 
 fn vocabulary_hint(slug: &str, vocab: &BTreeMap<String, String>) -> String {
     let known: Vec<&str> = vocab.keys().map(String::as_str).collect();
+    let add = format!(
+        "add `{slug} = \"{}\"` under [tags] in config.toml (only the tags listed there are \
+         allowed), or delete the [tags] table to allow any tag",
+        slug.to_uppercase()
+    );
     match crate::error::closest(slug, &known) {
-        Some(k) => format!("did you mean `{k}`? Or add `{slug} = \"…\"` to [tags] in config.toml"),
-        None => {
-            format!("use one of the known tags, or add `{slug} = \"…\"` to [tags] in config.toml")
-        }
+        Some(k) => format!("did you mean `{k}`? Or {add}"),
+        None => format!("known tags: {}; {add}", known.join(", ")),
     }
 }
 

@@ -38,6 +38,8 @@ pub struct Content {
     pub now: jiff::Timestamp,
     /// Issues left out because they are scheduled (not drafts), oldest first.
     pub scheduled: Vec<Arc<Issue>>,
+    /// Drafts left out (the build does not include drafts), oldest first.
+    pub drafts: Vec<Arc<Issue>>,
 }
 
 /// Parsed files kept between builds (by `serve`), so that an edit re-parses only
@@ -139,18 +141,21 @@ pub fn load_with(config: &Config, cache: &mut Cache) -> Result<Content> {
     }
 
     let now = crate::config::now()?;
+    let (issues, mut drafts): (Vec<Arc<Issue>>, Vec<Arc<Issue>>) =
+        issues.into_iter().partition(|i| config.drafts || !i.draft);
     let (mut issues, mut scheduled): (Vec<Arc<Issue>>, Vec<Arc<Issue>>) = issues
         .into_iter()
-        .filter(|i| config.drafts || !i.draft)
         .partition(|i| config.future || i.publish_at <= now);
     scheduled.retain(|i| !i.draft);
     scheduled.sort_by_key(|i| i.number);
+    drafts.sort_by_key(|i| i.number);
     issues.sort_by_key(|i| std::cmp::Reverse(i.number));
     Ok(Content {
         issues,
         pages,
         now,
         scheduled,
+        drafts,
     })
 }
 
