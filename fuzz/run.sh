@@ -26,6 +26,10 @@ fi
 fuzz_dir="$(cd "$(dirname "$0")" && pwd)"
 cd "$fuzz_dir/.."
 export RUSTC_BOOTSTRAP=1
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "fuzz/run.sh: cargo-fuzz is not installed; install it with: cargo install cargo-fuzz" >&2
+    exit 2
+fi
 
 status=0
 for target in "${targets[@]}"; do

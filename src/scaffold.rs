@@ -29,7 +29,8 @@ pub fn init(dir: &Path, force: bool, today: Date) -> Result<Vec<PathBuf>> {
         ("config.toml", CONFIG),
         ("content/issues/1.md", &issue),
         ("content/pages/about.md", ABOUT),
-        (".gitignore", "/public\n"),
+        // The build's lock and staging folder sit beside the output.
+        (".gitignore", "/public\n/.public.sitrep-*\n"),
     ];
     let mut written = Vec::new();
     for (rel, text) in files {
