@@ -129,8 +129,10 @@ pub fn files(site: &Site) -> Result<Vec<Output>> {
             ])
         },
         || {
-            let doc = document(site, None, Some(links(site)));
-            json(urls::LINKS_JSON, &doc).map(|bytes| Output::new(urls::LINKS_JSON, bytes))
+            let doc = document::<LinkRow>(site, None, Some(Vec::new()));
+            let rows = links(site)?;
+            let bytes = json_with_rows(urls::LINKS_JSON, &doc, &rows)?;
+            Ok(Output::new(urls::LINKS_JSON, bytes))
         },
     );
     let mut files = Vec::from(outage_files?);
@@ -203,13 +205,24 @@ fn outages(site: &Site) -> Vec<OutageRow<'_>> {
     site.outages.par_iter().map(|&r| row(r)).collect()
 }
 
-fn links(site: &Site) -> Vec<LinkRow<'_>> {
-    let per_issue: Vec<Vec<LinkRow>> = site
-        .issues
+/// Every link as JSON, one chunk per issue (newest first), each a comma-separated run
+/// of serialized rows: made in parallel, and each issue's rows are freed as soon as
+/// they are written, so the 60,000 rows of a 5,000-issue archive are never all held.
+fn links(site: &Site) -> Result<Vec<Vec<u8>>> {
+    site.issues
         .par_iter()
-        .map(|issue| issue_links(site, issue))
-        .collect();
-    per_issue.into_iter().flatten().collect()
+        .map(|issue| {
+            let mut chunk = Vec::new();
+            for (i, row) in issue_links(site, issue).iter().enumerate() {
+                if i > 0 {
+                    chunk.push(b',');
+                }
+                serde_json::to_writer(&mut chunk, row)
+                    .map_err(|e| data_error(urls::LINKS_JSON, e))?;
+            }
+            Ok(chunk)
+        })
+        .collect()
 }
 
 fn issue_links<'a>(site: &'a Site, issue: &'a Issue) -> Vec<LinkRow<'a>> {
@@ -232,6 +245,34 @@ fn issue_links<'a>(site: &'a Site, issue: &'a Issue) -> Vec<LinkRow<'a>> {
         });
     }
     rows
+}
+
+/// `doc`, whose entry list (its last field) is empty, with `chunks` of serialized
+/// rows (see [`links`]) as that list: serde writes every value, this only puts the
+/// rows between the list's brackets, into a buffer of the exact size (growing one
+/// buffer to 140 MB by doubling cost more than the serializing).
+fn json_with_rows<T: Serialize>(
+    path: &str,
+    doc: &Document<'_, T>,
+    chunks: &[Vec<u8>],
+) -> Result<Vec<u8>> {
+    let head = serde_json::to_vec(doc).map_err(|e| data_error(path, e))?;
+    let head = head
+        .strip_suffix(b"[]}")
+        .ok_or_else(|| Error::Internal(format!("{path}: the entry list is not last")))?;
+    let rows: Vec<&Vec<u8>> = chunks.iter().filter(|c| !c.is_empty()).collect();
+    let size = head.len() + rows.iter().map(|c| c.len() + 1).sum::<usize>() + 4;
+    let mut bytes = Vec::with_capacity(size);
+    bytes.extend_from_slice(head);
+    bytes.push(b'[');
+    for (i, chunk) in rows.into_iter().enumerate() {
+        if i > 0 {
+            bytes.push(b',');
+        }
+        bytes.extend_from_slice(chunk);
+    }
+    bytes.extend_from_slice(b"]}\n");
+    Ok(bytes)
 }
 
 fn json<T: Serialize>(path: &str, doc: &T) -> Result<Vec<u8>> {

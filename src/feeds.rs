@@ -373,26 +373,35 @@ fn fixed(ts: Timestamp) -> atom_syndication::FixedDateTime {
 
 /// Makes root-relative links absolute: feed readers show content away from the site.
 pub(crate) fn absolutize(html: &str, base_path: &str, base_url: &str) -> String {
-    let mut out = html.to_string();
-    for attr in ["href=\"", "src=\""] {
-        let from = format!("{attr}{base_path}");
-        let mut result = String::with_capacity(out.len());
-        let mut rest = out.as_str();
-        while let Some(i) = rest.find(&from) {
-            let after = &rest[i + from.len()..];
-            result.push_str(&rest[..i]);
-            if base_path == "/" && after.starts_with('/') {
-                result.push_str(&from); // protocol-relative `//host`: leave alone
-            } else {
-                result.push_str(attr);
-                result.push_str(base_url);
-            }
-            rest = after;
-        }
-        result.push_str(rest);
-        out = result;
+    let (href, src) = (format!("href=\"{base_path}"), format!("src=\"{base_path}"));
+    let (href, src) = (memchr::memmem::Finder::new(&href), memchr::memmem::Finder::new(&src));
+    // Most commentary links only to other sites: nothing to rewrite, one copy.
+    let bytes = html.as_bytes();
+    if href.find(bytes).is_none() && src.find(bytes).is_none() {
+        return html.to_string();
     }
-    out
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    loop {
+        let next = [(&href, "href=\""), (&src, "src=\"")]
+            .into_iter()
+            .filter_map(|(finder, attr)| finder.find(rest.as_bytes()).map(|i| (i, finder, attr)))
+            .min_by_key(|(i, _, _)| *i);
+        let Some((i, finder, attr)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        let matched = finder.needle().len();
+        let after = &rest[i + matched..];
+        out.push_str(&rest[..i]);
+        if base_path == "/" && after.starts_with('/') {
+            out.push_str(&rest[i..i + matched]); // protocol-relative `//host`: leave alone
+        } else {
+            out.push_str(attr);
+            out.push_str(base_url);
+        }
+        rest = after;
+    }
 }
 
 #[cfg(test)]
