@@ -374,7 +374,10 @@ fn fixed(ts: Timestamp) -> atom_syndication::FixedDateTime {
 /// Makes root-relative links absolute: feed readers show content away from the site.
 pub(crate) fn absolutize(html: &str, base_path: &str, base_url: &str) -> String {
     let (href, src) = (format!("href=\"{base_path}"), format!("src=\"{base_path}"));
-    let (href, src) = (memchr::memmem::Finder::new(&href), memchr::memmem::Finder::new(&src));
+    let (href, src) = (
+        memchr::memmem::Finder::new(&href),
+        memchr::memmem::Finder::new(&src),
+    );
     // Most commentary links only to other sites: nothing to rewrite, one copy.
     let bytes = html.as_bytes();
     if href.find(bytes).is_none() && src.find(bytes).is_none() {

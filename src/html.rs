@@ -38,16 +38,50 @@ pub fn text(html: &str) -> String {
         "h3",
         "tr",
     ];
-    let raw = tokens(html, String::new(), |out, token| match token {
-        Token::CharacterTokens(t) => out.push_str(&t.replace('\n', " ")),
-        Token::TagToken(tag) if BREAKS.contains(&&*tag.name) => out.push('\n'),
+    // One pass, white space collapsed as it comes: the data files read the text of
+    // 80,000 commentaries at 5,000 issues, and splitting into lines and words after
+    // the fact allocated several strings for each.
+    let text = tokens(html, Text::default(), |text, token| match token {
+        Token::CharacterTokens(t) => text.push(&t),
+        Token::TagToken(tag) if BREAKS.contains(&&*tag.name) => text.line_break(),
         _ => {}
     });
-    let lines = raw
-        .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "));
-    let lines: Vec<String> = lines.filter(|l| !l.is_empty()).collect();
-    lines.join("\n")
+    text.out
+}
+
+/// Plain text being written: runs of white space become one space, a line break
+/// ends the line, and no line is empty or starts or ends with a space.
+#[derive(Default)]
+struct Text {
+    out: String,
+    /// White space seen since the last character written.
+    space: bool,
+    /// A line break is due before the next character.
+    line: bool,
+}
+
+impl Text {
+    fn push(&mut self, chunk: &str) {
+        for c in chunk.chars() {
+            if c.is_whitespace() {
+                self.space = true;
+                continue;
+            }
+            if !self.out.is_empty() {
+                if self.line {
+                    self.out.push('\n');
+                } else if self.space {
+                    self.out.push(' ');
+                }
+            }
+            self.out.push(c);
+            (self.space, self.line) = (false, false);
+        }
+    }
+
+    fn line_break(&mut self) {
+        self.line = true;
+    }
 }
 
 /// Runs the tokenizer over `html`, folding each token into `acc` with `step`.
@@ -96,5 +130,10 @@ mod tests {
         let html = "<p>A <em>bold</em> &amp; plain\nline.</p>\n<ul><li>one</li><li>two</li></ul><pre><code>x = 1</code></pre>";
         assert_eq!(text(html), "A bold & plain line.\none\ntwo\nx = 1");
         assert_eq!(text(""), "");
+        assert_eq!(
+            text("<p>  </p><p>\n a\u{a0} b </p><br><br><li> c"),
+            "a b\nc"
+        );
+        assert_eq!(text("x<br>y z"), "x\ny z");
     }
 }

@@ -15,17 +15,18 @@ use libfuzzer_sys::fuzz_target;
 use sitrep::Config;
 use sitrep::content::Content;
 
+/// A real site's configuration, loaded from a `config.toml` in an otherwise empty
+/// site folder (rendering lists its static/ and templates/ folders).
 fn config() -> &'static Config {
     static CONFIG: OnceLock<Config> = OnceLock::new();
-    CONFIG.get_or_init(|| Config {
-        title: "Fuzz Weekly".into(),
-        base_url: "https://example.org/".into(),
-        base_path: "/".into(),
-        issue_title: "Issue #{number}".into(),
-        feed_limit: 20,
-        language: "en".into(),
-        highlight: false,
-        ..Config::default()
+    CONFIG.get_or_init(|| {
+        let root = std::env::temp_dir().join(format!("sitrep-fuzz-feeds-{}", std::process::id()));
+        std::fs::create_dir_all(&root).expect("a folder for the fuzzed site");
+        let toml = "title = \"Fuzz Weekly\"\nbase_url = \"https://example.org/\"\n\
+                    feed_limit = 20\nhighlight = false\n";
+        std::fs::write(root.join("config.toml"), toml).expect("config.toml");
+        let opts = sitrep::BuildOptions { root, ..Default::default() };
+        Config::load(&opts).expect("the fuzz site's config loads")
     })
 }
 
