@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::content::{Issue, Tag};
 use crate::error::{Error, Result};
-use crate::output::Output;
+use crate::output::{Output, Sink};
 use crate::site::Site;
 use crate::urls;
 
@@ -110,12 +110,14 @@ struct Document<'a, T> {
     links: Option<Vec<T>>,
 }
 
-/// The site's data files.
+/// Writes the site's data files into `sink`.
 ///
-/// The rows are made in parallel (reading each commentary's text is most of the work)
-/// and the links file, the largest, is written alongside the outage files.
-pub fn files(site: &Site) -> Result<Vec<Output>> {
-    let (outage_files, links) = rayon::join(
+/// The outage rows are made in parallel (reading each commentary's text is most of
+/// the work) beside the links file, the largest, which is streamed: its rows are made
+/// and serialized in parallel a batch of issues at a time, in order, and written as
+/// each batch is done, so the whole file (140 MB at 5,000 issues) is never in memory.
+pub fn write(site: &Site, sink: &dyn Sink) -> Result<()> {
+    let (outages, links) = rayon::join(
         || {
             let outages = outages(site);
             let doc = document(
@@ -123,21 +125,67 @@ pub fn files(site: &Site) -> Result<Vec<Output>> {
                 Some(outages.iter().map(OutageRow::json).collect()),
                 None,
             );
-            Ok::<_, Error>([
-                Output::new(urls::OUTAGES_JSON, json(urls::OUTAGES_JSON, &doc)?),
-                Output::new(urls::OUTAGES_CSV, csv(&outages)?),
-            ])
+            sink.put(Output::new(
+                urls::OUTAGES_JSON,
+                json(urls::OUTAGES_JSON, &doc)?,
+            ))?;
+            sink.put(Output::new(urls::OUTAGES_CSV, csv(&outages)?))
         },
-        || {
-            let doc = document::<LinkRow>(site, None, Some(Vec::new()));
-            let rows = links(site)?;
-            let bytes = json_with_rows(urls::LINKS_JSON, &doc, &rows)?;
-            Ok(Output::new(urls::LINKS_JSON, bytes))
-        },
+        || write_links(site, sink),
     );
-    let mut files = Vec::from(outage_files?);
-    files.push(links?);
-    Ok(files)
+    outages.and(links)
+}
+
+/// The data files in memory, sorted by path (for tests and tools).
+pub fn files(site: &Site) -> Result<Vec<Output>> {
+    let memory = crate::output::Memory::default();
+    write(site, &memory)?;
+    Ok(memory.into_outputs())
+}
+
+/// Issues whose links are made at once: enough to keep every core busy, few enough
+/// that the batch in memory is small (~2 MB).
+const BATCH: usize = 64;
+
+/// `links.json`: the document with an empty list, serialized by serde, then the rows
+/// streamed between the list's brackets (the list is the document's last field).
+fn write_links(site: &Site, sink: &dyn Sink) -> Result<()> {
+    let doc = document::<LinkRow>(site, None, Some(Vec::new()));
+    let head = serde_json::to_vec(&doc).map_err(|e| data_error(urls::LINKS_JSON, e))?;
+    let head = head
+        .strip_suffix(b"[]}")
+        .ok_or_else(|| Error::Internal("links.json: the entry list is not last".into()))?;
+    let io = |e: std::io::Error| data_error(urls::LINKS_JSON, e);
+    sink.put_streamed(urls::LINKS_JSON, &mut |out| {
+        out.write_all(head).map_err(io)?;
+        out.write_all(b"[").map_err(io)?;
+        let mut first = true;
+        for batch in site.issues.chunks(BATCH) {
+            let chunks: Vec<Vec<u8>> = batch
+                .par_iter()
+                .map(|issue| issue_chunk(site, issue))
+                .collect::<Result<_>>()?;
+            for chunk in chunks.iter().filter(|c| !c.is_empty()) {
+                if !std::mem::take(&mut first) {
+                    out.write_all(b",").map_err(io)?;
+                }
+                out.write_all(chunk).map_err(io)?;
+            }
+        }
+        out.write_all(b"]}\n").map_err(io)
+    })
+}
+
+/// The links of one issue as a comma-separated run of JSON objects.
+fn issue_chunk(site: &Site, issue: &Issue) -> Result<Vec<u8>> {
+    let mut chunk = Vec::new();
+    for (i, row) in issue_links(site, issue).iter().enumerate() {
+        if i > 0 {
+            chunk.push(b',');
+        }
+        serde_json::to_writer(&mut chunk, row).map_err(|e| data_error(urls::LINKS_JSON, e))?;
+    }
+    Ok(chunk)
 }
 
 fn document<'a, T>(
@@ -205,26 +253,6 @@ fn outages(site: &Site) -> Vec<OutageRow<'_>> {
     site.outages.par_iter().map(|&r| row(r)).collect()
 }
 
-/// Every link as JSON, one chunk per issue (newest first), each a comma-separated run
-/// of serialized rows: made in parallel, and each issue's rows are freed as soon as
-/// they are written, so the 60,000 rows of a 5,000-issue archive are never all held.
-fn links(site: &Site) -> Result<Vec<Vec<u8>>> {
-    site.issues
-        .par_iter()
-        .map(|issue| {
-            let mut chunk = Vec::new();
-            for (i, row) in issue_links(site, issue).iter().enumerate() {
-                if i > 0 {
-                    chunk.push(b',');
-                }
-                serde_json::to_writer(&mut chunk, row)
-                    .map_err(|e| data_error(urls::LINKS_JSON, e))?;
-            }
-            Ok(chunk)
-        })
-        .collect()
-}
-
 fn issue_links<'a>(site: &'a Site, issue: &'a Issue) -> Vec<LinkRow<'a>> {
     let mut rows = Vec::with_capacity(issue.links.len());
     for l in &issue.links {
@@ -245,34 +273,6 @@ fn issue_links<'a>(site: &'a Site, issue: &'a Issue) -> Vec<LinkRow<'a>> {
         });
     }
     rows
-}
-
-/// `doc`, whose entry list (its last field) is empty, with `chunks` of serialized
-/// rows (see [`links`]) as that list: serde writes every value, this only puts the
-/// rows between the list's brackets, into a buffer of the exact size (growing one
-/// buffer to 140 MB by doubling cost more than the serializing).
-fn json_with_rows<T: Serialize>(
-    path: &str,
-    doc: &Document<'_, T>,
-    chunks: &[Vec<u8>],
-) -> Result<Vec<u8>> {
-    let head = serde_json::to_vec(doc).map_err(|e| data_error(path, e))?;
-    let head = head
-        .strip_suffix(b"[]}")
-        .ok_or_else(|| Error::Internal(format!("{path}: the entry list is not last")))?;
-    let rows: Vec<&Vec<u8>> = chunks.iter().filter(|c| !c.is_empty()).collect();
-    let size = head.len() + rows.iter().map(|c| c.len() + 1).sum::<usize>() + 4;
-    let mut bytes = Vec::with_capacity(size);
-    bytes.extend_from_slice(head);
-    bytes.push(b'[');
-    for (i, chunk) in rows.into_iter().enumerate() {
-        if i > 0 {
-            bytes.push(b',');
-        }
-        bytes.extend_from_slice(chunk);
-    }
-    bytes.extend_from_slice(b"]}\n");
-    Ok(bytes)
 }
 
 fn json<T: Serialize>(path: &str, doc: &T) -> Result<Vec<u8>> {

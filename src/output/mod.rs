@@ -43,7 +43,19 @@ impl Output {
 pub trait Sink: Sync {
     /// Accepts one file.
     fn put(&self, output: Output) -> Result<()>;
+
+    /// Accepts one large file that `write` produces piece by piece (`links.json` is
+    /// 140 MB at 5,000 issues), so that a sink writing to disk never holds it whole.
+    /// By default the pieces are gathered and [`Sink::put`].
+    fn put_streamed(&self, path: &str, write: &mut Producer<'_>) -> Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        self.put(Output::new(path, bytes))
+    }
 }
+
+/// Writes a streamed file's bytes into the writer it is given.
+pub type Producer<'a> = dyn FnMut(&mut dyn std::io::Write) -> Result<()> + 'a;
 
 /// Keeps every file in memory.
 #[derive(Default)]

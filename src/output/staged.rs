@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use super::guard;
 use super::lock::{Lock, beside};
 use super::tree::{Tree, create_parent, link_or_copy};
-use super::{MANIFEST, Output, Sink, WriteReport, check, is_relative_normal};
+use super::{MANIFEST, Output, Producer, Sink, WriteReport, check, is_relative_normal};
 use crate::error::{Error, Result};
 
 /// A build on its way into an output folder; holds the folder's lock until dropped.
@@ -160,14 +160,70 @@ impl Sink for Staged {
             std::fs::write(&path, &output.bytes)
                 .map_err(|e| Error::io("cannot write", &path, e))?;
         }
+        self.record(output.path, unchanged);
+        Ok(())
+    }
+
+    /// Writes the pieces straight into the staging folder, then keeps the output's copy
+    /// instead if it holds the same bytes.
+    fn put_streamed(&self, path: &str, write: &mut Producer<'_>) -> Result<()> {
+        if !is_relative_normal(path) {
+            return Err(Error::Output(format!(
+                "refusing to write `{path}`: the path leaves the output folder"
+            )));
+        }
+        let staged = self.staging.join(path);
+        create_parent(&staged)?;
+        let failed = |e| Error::io("cannot write", &staged, e);
+        let file = std::fs::File::create(&staged).map_err(failed)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        write(&mut out)?;
+        out.into_inner().map_err(|e| failed(e.into_error()))?;
+        let unchanged = self.old.is_some() && same_bytes(&self.dir.join(path), &staged);
+        if unchanged {
+            std::fs::remove_file(&staged).map_err(failed)?;
+        }
+        self.record(path.to_string(), unchanged);
+        Ok(())
+    }
+}
+
+impl Staged {
+    fn record(&self, path: String, unchanged: bool) {
         let mut files = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if unchanged {
-            files.unchanged.push(output.path.clone());
+            files.unchanged.push(path.clone());
         } else {
-            files.changed.push(output.path.clone());
+            files.changed.push(path.clone());
         }
-        files.all.push(output.path);
-        Ok(())
+        files.all.push(path);
+    }
+}
+
+/// Whether two files hold the same bytes, read a block at a time.
+fn same_bytes(a: &Path, b: &Path) -> bool {
+    use std::io::Read;
+    let (Ok(fa), Ok(fb)) = (std::fs::File::open(a), std::fs::File::open(b)) else {
+        return false;
+    };
+    let same_len = match (fa.metadata(), fb.metadata()) {
+        (Ok(ma), Ok(mb)) => ma.len() == mb.len(),
+        _ => false,
+    };
+    if !same_len {
+        return false;
+    }
+    let (mut ra, mut rb) = (std::io::BufReader::new(fa), std::io::BufReader::new(fb));
+    let (mut ba, mut bb) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let n = match ra.read(&mut ba) {
+            Ok(0) => return rb.read(&mut bb).is_ok_and(|m| m == 0),
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if rb.read_exact(&mut bb[..n]).is_err() || ba[..n] != bb[..n] {
+            return false;
+        }
     }
 }
 

@@ -223,9 +223,7 @@ impl Run<'_> {
             key,
         };
         if !paths.iter().all(|p| self.is_known(p, key)) {
-            for output in crate::data::files(self.site)? {
-                put(self.sink, output)?;
-            }
+            crate::data::write(self.site, self.sink)?;
         }
         Ok(paths.into_iter().map(rendered).collect())
     }
