@@ -63,7 +63,7 @@ fn tokenizer_text(html: &str) -> String {
 fn plain_markup_text(html: &str) -> Option<String> {
     let mut text = Text::default();
     let mut rest = html;
-    while let Some(i) = rest.find(['<', '&']) {
+    while let Some(i) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
         text.push(&rest[..i]);
         rest = &rest[i..];
         if rest.starts_with('&') {
@@ -150,21 +150,32 @@ struct Text {
 
 impl Text {
     fn push(&mut self, chunk: &str) {
-        for c in chunk.chars() {
-            if c.is_whitespace() {
-                self.space = true;
-                continue;
+        let mut rest = chunk;
+        while !rest.is_empty() {
+            let word = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            if word > 0 {
+                self.word(&rest[..word]);
             }
-            if !self.out.is_empty() {
-                if self.line {
-                    self.out.push('\n');
-                } else if self.space {
-                    self.out.push(' ');
-                }
-            }
-            self.out.push(c);
-            (self.space, self.line) = (false, false);
+            rest = &rest[word..];
+            let space = rest
+                .find(|c: char| !c.is_whitespace())
+                .unwrap_or(rest.len());
+            self.space |= space > 0;
+            rest = &rest[space..];
         }
+    }
+
+    /// Writes a run of characters that are not white space, after its separator.
+    fn word(&mut self, word: &str) {
+        if !self.out.is_empty() {
+            if self.line {
+                self.out.push('\n');
+            } else if self.space {
+                self.out.push(' ');
+            }
+        }
+        self.out.push_str(word);
+        (self.space, self.line) = (false, false);
     }
 
     fn line_break(&mut self) {
