@@ -7,6 +7,8 @@
 //! renamed or removed; `schema` names its version. `generated` is the newest issue's
 //! date, not the clock, so rebuilding gives the same bytes.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -89,7 +91,7 @@ struct LinkRow<'a> {
     tags: Vec<DataTag<'a>>,
     via: Option<&'a str>,
     disclosure: Option<&'a str>,
-    commentary_html: String,
+    commentary_html: Cow<'a, str>,
     commentary_text: String,
     issue_number: u32,
     issue_url: String,
@@ -166,9 +168,11 @@ fn write_links(site: &Site, sink: &dyn Sink) -> Result<()> {
                 .map(|issue| issue_chunk(site, issue))
                 .collect::<Result<_>>()?;
             for chunk in chunks.iter().filter(|c| !c.is_empty()) {
-                if !std::mem::take(&mut first) {
-                    out.write_all(b",").map_err(io)?;
-                }
+                let chunk = if std::mem::take(&mut first) {
+                    &chunk[1..]
+                } else {
+                    chunk
+                };
                 out.write_all(chunk).map_err(io)?;
             }
         }
@@ -176,14 +180,18 @@ fn write_links(site: &Site, sink: &dyn Sink) -> Result<()> {
     })
 }
 
-/// The links of one issue as a comma-separated run of JSON objects.
+/// The links of one issue as JSON objects, each after a comma (the caller drops the
+/// first comma of the file). Sized up front from the commentary, the largest part.
 fn issue_chunk(site: &Site, issue: &Issue) -> Result<Vec<u8>> {
-    let mut chunk = Vec::new();
-    for (i, row) in issue_links(site, issue).iter().enumerate() {
-        if i > 0 {
-            chunk.push(b',');
-        }
-        serde_json::to_writer(&mut chunk, row).map_err(|e| data_error(urls::LINKS_JSON, e))?;
+    let estimate: usize = issue
+        .links
+        .iter()
+        .map(|l| 2 * l.commentary.html.len() + 512)
+        .sum();
+    let mut chunk = Vec::with_capacity(estimate);
+    for row in issue_links(site, issue) {
+        chunk.push(b',');
+        serde_json::to_writer(&mut chunk, &row).map_err(|e| data_error(urls::LINKS_JSON, e))?;
     }
     Ok(chunk)
 }
@@ -219,9 +227,9 @@ fn tags<'a>(site: &'a Site, tags: &'a [Tag]) -> Vec<DataTag<'a>> {
 }
 
 /// Commentary as HTML with absolute links (it is read away from the site), and as text.
-fn commentary(site: &Site, html: &str) -> (String, String) {
+fn commentary<'h>(site: &Site, html: &'h str) -> (Cow<'h, str>, String) {
     let c = &site.config;
-    let html = crate::feeds::absolutize(html, &c.base_path, &c.base_url);
+    let html = crate::feeds::absolutized(html, &c.base_path, &c.base_url);
     let text = crate::html::text(&html);
     (html, text)
 }
@@ -242,7 +250,7 @@ fn outages(site: &Site) -> Vec<OutageRow<'_>> {
             date: o.date.map(|d| d.to_string()),
             tag_slugs: slugs.join(";"),
             tag_names: names.join(";"),
-            commentary_html,
+            commentary_html: commentary_html.into_owned(),
             commentary_text,
             issue_number: issue.number,
             issue_url,

@@ -373,6 +373,15 @@ fn fixed(ts: Timestamp) -> atom_syndication::FixedDateTime {
 
 /// Makes root-relative links absolute: feed readers show content away from the site.
 pub(crate) fn absolutize(html: &str, base_path: &str, base_url: &str) -> String {
+    absolutized(html, base_path, base_url).into_owned()
+}
+
+/// [`absolutize`], borrowing `html` when it has nothing to rewrite.
+pub(crate) fn absolutized<'h>(
+    html: &'h str,
+    base_path: &str,
+    base_url: &str,
+) -> std::borrow::Cow<'h, str> {
     let (href, src) = (format!("href=\"{base_path}"), format!("src=\"{base_path}"));
     let (href, src) = (
         memchr::memmem::Finder::new(&href),
@@ -381,7 +390,7 @@ pub(crate) fn absolutize(html: &str, base_path: &str, base_url: &str) -> String 
     // Most commentary links only to other sites: nothing to rewrite, one copy.
     let bytes = html.as_bytes();
     if href.find(bytes).is_none() && src.find(bytes).is_none() {
-        return html.to_string();
+        return html.into();
     }
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
@@ -392,7 +401,7 @@ pub(crate) fn absolutize(html: &str, base_path: &str, base_url: &str) -> String 
             .min_by_key(|(i, _, _)| *i);
         let Some((i, finder, attr)) = next else {
             out.push_str(rest);
-            return out;
+            return out.into();
         };
         let matched = finder.needle().len();
         let after = &rest[i + matched..];

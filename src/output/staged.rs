@@ -176,7 +176,9 @@ impl Sink for Staged {
         create_parent(&staged)?;
         let failed = |e| Error::io("cannot write", &staged, e);
         let file = std::fs::File::create(&staged).map_err(failed)?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        // A small buffer: large pieces (links.json's are a whole issue's links) go
+        // straight to the file instead of being copied into it first.
+        let mut out = std::io::BufWriter::with_capacity(8 << 10, file);
         write(&mut out)?;
         out.into_inner().map_err(|e| failed(e.into_error()))?;
         let unchanged = self.old.is_some() && same_bytes(&self.dir.join(path), &staged);
