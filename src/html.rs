@@ -55,6 +55,29 @@ fn tokenizer_text(html: &str) -> String {
     text.out
 }
 
+/// The length of the run of characters before the first white space of `text`: bytes
+/// are compared as bytes while they are ASCII, the common case.
+fn word_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_whitespace() || b == 0x0B {
+                return i;
+            }
+            i += 1;
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            if c.is_whitespace() {
+                return i;
+            }
+            i += c.len_utf8();
+        }
+    }
+    i
+}
+
 /// The text of markup as our Markdown renderer writes it (tags with quoted attributes,
 /// text escaped with the entities below), read without the tokenizer, which costs ten
 /// times as much; `None` for anything else (comments, raw-text elements such as
@@ -152,14 +175,12 @@ impl Text {
     fn push(&mut self, chunk: &str) {
         let mut rest = chunk;
         while !rest.is_empty() {
-            let word = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let word = word_len(rest);
             if word > 0 {
                 self.word(&rest[..word]);
             }
             rest = &rest[word..];
-            let space = rest
-                .find(|c: char| !c.is_whitespace())
-                .unwrap_or(rest.len());
+            let space = rest.len() - rest.trim_start().len();
             self.space |= space > 0;
             rest = &rest[space..];
         }
@@ -234,6 +255,10 @@ mod tests {
             "a b\nc"
         );
         assert_eq!(text("x<br>y z"), "x\ny z");
+        assert_eq!(
+            text("caf\u{e9}\u{2009}na\u{ef}ve\u{3000}\u{1F600}"),
+            "caf\u{e9} na\u{ef}ve \u{1F600}"
+        );
     }
 
     /// Every piece of rendered Markdown of the example and the second fixture (safe_html
