@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's single test command: the Rust tests, then the conformance of built sites
-# (feeds through feedparser, HTML pages through the W3C Nu HTML Checker). See
-# scripts/conformance.py. Needs python3 and a Java runtime; .ci/run installs them in CI.
+# (feeds through feedparser, HTML pages through the W3C Nu HTML Checker; see
+# scripts/conformance.py) and their accessibility (axe-core in Chromium; scripts/a11y.mjs).
+# Needs python3, a Java runtime, npm and Chromium; .ci/run installs them in CI.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -24,6 +25,17 @@ if [[ "$(cat target/vnu/version 2>/dev/null)" != "$vnu_version" ]]; then
   echo "test.sh: installing vnu-jar@$vnu_version into target/vnu"
   npm install --prefix target/vnu --no-audit --no-fund --silent "vnu-jar@$vnu_version"
   echo "$vnu_version" > target/vnu/version
+fi
+
+# The accessibility check (scripts/a11y.mjs): axe-core driven through puppeteer-core in
+# Debian's Chromium (.ci/run installs it), reused between runs.
+a11y_pkgs="axe-core@4.14.1 puppeteer-core@25.19.0"
+if [[ "$(cat target/a11y/version 2>/dev/null)" != "$a11y_pkgs" ]]; then
+  echo "test.sh: installing $a11y_pkgs into target/a11y"
+  rm -rf target/a11y
+  # shellcheck disable=SC2086 # one word per package
+  npm install --prefix target/a11y --no-audit --no-fund --silent $a11y_pkgs
+  echo "$a11y_pkgs" > target/a11y/version
 fi
 
 # 2. The HTML checker (vnu.jar) runs on Java.
@@ -57,3 +69,7 @@ done
 
 # 5 and 6. Check them all; the last line is "conformance: N passed, M failed" (N sites).
 "$venv/bin/python" scripts/conformance.py "${sites[@]}"
+
+# 7. Accessibility in a real browser: every page kind of every site, light and dark,
+#    1,280 and 360 px; any axe-core violation, or a page scrolling sideways, fails.
+node scripts/a11y.mjs "${sites[@]}"

@@ -116,8 +116,8 @@ pub fn sanitize(html: &str) -> String {
             let mut b = ammonia::Builder::default();
             b.add_tag_attributes("span", ["class"])
                 .add_tag_attributes("code", ["class"])
-                .add_tag_attributes("pre", ["class", "data-lang"])
-                .add_tag_attributes("div", ["class", "id"])
+                .add_tag_attributes("pre", ["class", "data-lang", "tabindex"])
+                .add_tag_attributes("div", ["class", "id", "tabindex"])
                 .add_tag_attributes("sup", ["class", "id"])
                 .add_tag_attributes("li", ["id"])
                 .add_tag_attributes("input", ["type", "checked", "disabled"])
@@ -148,9 +148,11 @@ fn to_html_with(markdown: &str, footnote_prefix: &str, highlight: bool) -> Rende
     };
     let write = |html: &mut String| {
         html.clear();
-        pulldown_cmark::html::push_html(html, lead.into_iter().filter_map(|e| writer.event(e)));
+        let events = lead.into_iter().flat_map(wrap_tables);
+        pulldown_cmark::html::push_html(html, events.filter_map(|e| writer.event(e)));
         let lead_len = html.len();
-        pulldown_cmark::html::push_html(html, rest.into_iter().filter_map(|e| writer.event(e)));
+        let events = rest.into_iter().flat_map(wrap_tables);
+        pulldown_cmark::html::push_html(html, events.filter_map(|e| writer.event(e)));
         // An exact-size copy: a site keeps every rendered snippet until it exits, and
         // `shrink_to_fit` does not shrink a block the allocator considers close enough
         // (mimalloc keeps anything over half used), so grown buffers kept their slack.
@@ -166,6 +168,22 @@ fn to_html_with(markdown: &str, footnote_prefix: &str, highlight: bool) -> Rende
         Ok(mut html) => write(&mut html),
         Err(_) => write(&mut String::new()),
     })
+}
+
+/// Puts each table in a box that scrolls it when it is wider than the column and that
+/// takes keyboard focus, so a keyboard user can scroll it too (code blocks get
+/// `tabindex` for the same reason).
+fn wrap_tables(event: Event<'_>) -> impl Iterator<Item = Event<'_>> {
+    let (before, after) = match &event {
+        Event::Start(Tag::Table(_)) => (Some(r#"<div class="table-scroll" tabindex="0">"#), None),
+        Event::End(TagEnd::Table) => (None, Some("</div>\n")),
+        _ => (None, None),
+    };
+    let html = |h: Option<&'static str>| h.map(|h| Event::Html(h.into()));
+    html(before)
+        .into_iter()
+        .chain(std::iter::once(event))
+        .chain(html(after))
 }
 
 /// How many of `events` make the lead: up to the end of the first top-level paragraph
@@ -311,12 +329,12 @@ fn code_block(lang: &str, code: &str, highlight: bool) -> String {
     });
     let body = body.unwrap_or_else(|| escape_html(code));
     if lang.is_empty() {
-        return format!("<pre class=\"code\"><code>{body}</code></pre>\n");
+        return format!("<pre class=\"code\" tabindex=\"0\"><code>{body}</code></pre>\n");
     }
     let classes = if highlight { "code hl-code" } else { "code" };
     let lang = escape_html(lang);
     format!(
-        "<pre class=\"{classes}\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{body}</code></pre>\n"
+        "<pre class=\"{classes}\" data-lang=\"{lang}\" tabindex=\"0\"><code class=\"language-{lang}\">{body}</code></pre>\n"
     )
 }
 
@@ -327,26 +345,54 @@ pub(crate) fn escape_html(text: &str) -> String {
     out
 }
 
-/// The theme's `syntax.css`: light token colours, and dark ones under `prefers-color-scheme: dark`.
-///
-/// Generated from syntect's bundled themes so the classes always match [`CLASS_STYLE`];
-/// `themes/default/static/syntax.css` is this function's output, checked by a test.
+/// Token colours of the default theme, light and dark: (scope, light, dark). Each meets
+/// WCAG's 4.5:1 on the code background (`--code-bg` in style.css: white, and `#2b303b`
+/// in dark mode), checked by a test; a scope not listed keeps the code's text colour.
+/// Our own palette, rather than syntect's bundled themes: theirs styled every scope
+/// they know (20 KB of CSS) and their comments failed contrast.
+pub const PALETTE: [(&str, &str, &str); 9] = [
+    ("comment", "#5f6672", "#a9b1bf"),
+    ("keyword", "#a626a4", "#dcb0ff"),
+    ("storage", "#a626a4", "#dcb0ff"),
+    ("string", "#2a6e1b", "#a9d98c"),
+    ("constant", "#955200", "#f2b57e"),
+    ("entity", "#1a5bb0", "#90c6ff"),
+    ("support", "#0a6b7c", "#80dce9"),
+    ("variable", "#a4312b", "#ffa09a"),
+    ("invalid", "#b00020", "#ff8a8a"),
+];
+
+/// The code backgrounds the palette is made for (light, dark).
+pub const CODE_BACKGROUNDS: (&str, &str) = ("#ffffff", "#2b303b");
+
+/// The theme's `syntax.css`: one rule per [`PALETTE`] scope (syntect gives each token
+/// span a class per scope atom, `hl-comment hl-line hl-shell`), dark colours under
+/// `prefers-color-scheme: dark`. Later rules win, so a string inside a comment-like
+/// scope takes the more specific colour listed last. `themes/default/static/syntax.css`
+/// is this function's output, checked by a test.
 pub fn syntax_css() -> String {
-    let themes = syntect::highlighting::ThemeSet::load_defaults();
-    let css = |name: &str| {
-        themes
-            .themes
-            .get(name)
-            .and_then(|t| syntect::html::css_for_theme_with_class_style(t, CLASS_STYLE).ok())
-            .unwrap_or_default()
+    let prefix = match CLASS_STYLE {
+        ClassStyle::SpacedPrefixed { prefix } => prefix,
+        _ => "",
     };
-    let dark: String = css("base16-ocean.dark")
-        .lines()
-        .map(|l| format!("  {l}\n"))
-        .collect();
+    let rules = |dark: bool| -> String {
+        PALETTE
+            .iter()
+            .map(|(scope, light, night)| {
+                let colour = if dark { night } else { light };
+                format!(
+                    "{}.{prefix}{scope} {{ color: {colour}; }}\n",
+                    if dark { "  " } else { "" }
+                )
+            })
+            .collect()
+    };
     format!(
-        "/* Code highlighting for sitrep's default theme. Generated by sitrep::markdown::syntax_css(); do not edit. */\n{}\n@media (prefers-color-scheme: dark) {{\n{dark}}}\n",
-        css("InspiredGitHub")
+        "/* Code highlighting for sitrep's default theme. Generated by sitrep::markdown::syntax_css(); do not edit. */\n\
+         {}.{prefix}markup.{prefix}heading {{ font-weight: bold; }}\n.{prefix}markup.{prefix}italic {{ font-style: italic; }}\n\
+         @media (prefers-color-scheme: dark) {{\n{}}}\n",
+        rules(false),
+        rules(true)
     )
 }
 
@@ -384,7 +430,7 @@ mod tests {
         let html = render("```rust\nlet s = \"<b>\";\n```\n", off, "").html;
         assert_eq!(
             html,
-            "<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\">let s = &quot;&lt;b&gt;&quot;;\n</code></pre>\n"
+            "<pre class=\"code\" data-lang=\"rust\" tabindex=\"0\"><code class=\"language-rust\">let s = &quot;&lt;b&gt;&quot;;\n</code></pre>\n"
         );
     }
 
@@ -413,6 +459,53 @@ mod tests {
         let html = to_html("```nosuchlang\n<script>x</script>\n```\n");
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(!html.contains("<span"), "{html}");
+    }
+
+    /// WCAG 2.x contrast ratio of two `#rrggbb` colours.
+    fn contrast(a: &str, b: &str) -> f64 {
+        let luminance = |hex: &str| {
+            let channel = |i: usize| {
+                let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+                if c <= 0.03928 {
+                    c / 12.92
+                } else {
+                    ((c + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+        };
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    #[test]
+    fn every_token_colour_meets_4_5_to_1_on_its_background() {
+        let (light_bg, dark_bg) = CODE_BACKGROUNDS;
+        for (scope, light, dark) in PALETTE {
+            assert!(
+                contrast(light, light_bg) >= 4.5,
+                "{scope} light {light}: {:.2}",
+                contrast(light, light_bg)
+            );
+            assert!(
+                contrast(dark, dark_bg) >= 4.5,
+                "{scope} dark {dark}: {:.2}",
+                contrast(dark, dark_bg)
+            );
+        }
+        let style = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/themes/default/static/style.css"
+        ))
+        .unwrap();
+        assert!(
+            style.contains(&format!("--code-bg: {light_bg};")),
+            "style.css's light --code-bg changed"
+        );
+        assert!(
+            style.contains(&format!("--code-bg: {dark_bg};")),
+            "style.css's dark --code-bg changed"
+        );
     }
 
     /// Regenerate with `SITREP_BLESS=1 cargo test syntax_css`.
