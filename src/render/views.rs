@@ -135,6 +135,8 @@ pub struct OutageView<'a> {
     pub service: &'a str,
     pub service_url: String,
     pub url: Option<&'a str>,
+    /// The link's host (`www.githubstatus.com`): the link text when there is no title.
+    pub url_host: Option<String>,
     pub title: Option<&'a str>,
     pub date: Option<String>,
     pub date_display: Option<String>,
@@ -367,6 +369,10 @@ impl<'a> Views<'a> {
             service: &o.service,
             service_url: self.config.href(&urls::service(&o.service_slug)),
             url: o.url.as_deref(),
+            url_host: o.url.as_deref().and_then(|u| {
+                let host = url::Url::parse(u).ok()?.host_str()?.to_string();
+                Some(host)
+            }),
             title: o.title.as_deref(),
             date: o.date.map(|d| d.to_string()),
             date_display: o.date.map(display_date),

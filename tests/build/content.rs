@@ -183,3 +183,30 @@ fn highlight_false_leaves_fenced_code_plain_for_a_client_side_highlighter() {
     assert_eq!(text(code), "curl -s \"https://a.example/?q=<x>\" | jq .");
     assert!(plain.all("pre.hl-code, pre.code span").is_empty());
 }
+
+#[test]
+fn an_outage_without_a_title_links_its_host_never_a_raw_url() {
+    let issue = "+++\nnumber = 1\ndate = 2025-01-06\n\n[[outages]]\nservice = \"GitHub\"\n\
+                 url = \"https://www.githubstatus.com/incidents/abc?x=1\"\n+++\n";
+    let page = SiteTest::inline(&[("config.toml", CONFIG), ("content/issues/1.md", issue)])
+        .build()
+        .page("outages/");
+    let link = page.one("p.outage-title a");
+    assert_eq!(text(link), "Report on www.githubstatus.com");
+}
+
+#[test]
+fn code_blocks_and_tables_take_keyboard_focus_to_scroll() {
+    let issue = "+++\nnumber = 1\ndate = 2025-01-06\n+++\n\n```sh\nls\n```\n\n    indented\n\n| a | b |\n| - | - |\n| 1 | 2 |\n";
+    for config in [CONFIG.to_string(), format!("{CONFIG}safe_html = true\n")] {
+        let page = SiteTest::inline(&[("config.toml", &config), ("content/issues/1.md", issue)])
+            .build()
+            .page("issues/1/");
+        assert_eq!(page.all("pre[tabindex=\"0\"]").len(), 2, "{config}");
+        assert_eq!(
+            page.all("div.table-scroll[tabindex=\"0\"] > table").len(),
+            1,
+            "{config}"
+        );
+    }
+}
