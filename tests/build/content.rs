@@ -191,7 +191,7 @@ fn an_outage_without_a_title_links_its_host_never_a_raw_url() {
     let page = SiteTest::inline(&[("config.toml", CONFIG), ("content/issues/1.md", issue)])
         .build()
         .page("outages/");
-    let link = page.one("p.outage-title a");
+    let link = page.one("tr.outage-row td.outage-what a");
     assert_eq!(text(link), "Report on www.githubstatus.com");
 }
 

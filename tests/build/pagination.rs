@@ -33,14 +33,14 @@ fn walk_pages(built: &Built, start: &str, entry_css: &str) -> Vec<Vec<String>> {
 #[test]
 fn outages_index_splits_into_pages_that_together_list_every_outage_once() {
     let whole = SiteTest::fixture("second").build();
-    let all = whole.page("outages/").attrs("article.outage-entry", "id");
+    let all = whole.page("outages/").attrs("tr.outage-row", "id");
     assert!(
         all.len() > 2,
         "the fixture needs more outages than one page holds"
     );
 
     let built = paginated(2);
-    let pages = walk_pages(&built, "outages/", "article.outage-entry");
+    let pages = walk_pages(&built, "outages/", "tr.outage-row");
     assert_eq!(pages.len(), all.len().div_ceil(2));
     assert!(
         pages.iter().all(|p| !p.is_empty() && p.len() <= 2),
@@ -114,7 +114,7 @@ fn paginate_zero_keeps_every_index_on_one_page() {
 #[test]
 fn the_pager_shows_the_ends_and_the_pages_near_the_current_one() {
     let built = paginated(1);
-    let pages = walk_pages(&built, "outages/", "article.outage-entry");
+    let pages = walk_pages(&built, "outages/", "tr.outage-row");
     let total = pages.len();
     assert!(
         total >= 7,
@@ -160,7 +160,7 @@ fn the_pager_shows_the_ends_and_the_pages_near_the_current_one() {
 #[test]
 fn every_page_of_the_outages_index_counts_all_outages_and_only_the_first_has_the_quick_lists() {
     let whole = SiteTest::fixture("second").build();
-    let all = whole.page("outages/").all("article.outage-entry").len();
+    let all = whole.page("outages/").all("tr.outage-row").len();
     let built = paginated(2);
     for path in ["outages/", "outages/page/2/"] {
         let lede = built.page(path).texts(".page-header .lede").concat();

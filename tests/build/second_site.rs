@@ -33,7 +33,7 @@ fn from_issue(entry: scraper::ElementRef<'_>) -> u32 {
 /// issue page, at the entry's anchor, the way a reader following the link would.
 fn outages_listed(built: &Built, page: &Page) -> Entries {
     let mut found: Entries = page
-        .all("article.outage-entry")
+        .all("tr.outage-row")
         .into_iter()
         .map(|entry| {
             let href = href_in(entry, ".from-issue a").expect("entry links to its issue");
@@ -183,7 +183,7 @@ fn outages_page_lists_every_outage_newest_first() {
 
     let page = site.build().page("outages/");
     let found: Vec<(u32, String)> = page
-        .all("article.outage-entry")
+        .all("tr.outage-row")
         .into_iter()
         .map(|e| (from_issue(e), text_in(e, ".outage-service").unwrap()))
         .collect();
