@@ -5,6 +5,7 @@
 //! syntax set is loaded once per process: loading it costs milliseconds, and a
 //! site has thousands of snippets.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
@@ -104,6 +105,41 @@ pub fn render(markdown: &str, settings: Settings, footnote_prefix: &str) -> Rend
         html.push_str(&sanitize(rest));
     }
     Rendered { html, lead_len }
+}
+
+/// `text` (a title or summary written as plain text) with the typographic punctuation
+/// the Markdown body gets: `Dyn's` → `Dyn’s`, `"x"` → `“x”`, `--` → `–`, `...` → `…`.
+/// The text is not read as Markdown: every other ASCII punctuation mark is escaped
+/// before pulldown-cmark's smart punctuation runs, and anything but plain text coming
+/// back (a list from a leading `1.`, say) returns `text` as it is.
+pub fn smart_punctuation(text: &str) -> Cow<'_, str> {
+    if !text.contains(['\'', '"']) && !text.contains("--") && !text.contains("...") {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 16);
+    // A leading `-` (a list item) and the `.` of a leading `12.` (an ordered one).
+    let number = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    for (i, c) in text.char_indices() {
+        let starts_list = (c == '-' && i == 0) || (c == '.' && i == number && number > 0);
+        let keep = matches!(c, '\'' | '"' | '.' | '-') && !starts_list;
+        if c.is_ascii_punctuation() && !keep {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for event in Parser::new_ext(&escaped, Options::ENABLE_SMART_PUNCTUATION) {
+        match event {
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
+            Event::Text(t) => out.push_str(&t),
+            Event::SoftBreak => out.push(' '),
+            _ => return Cow::Borrowed(text),
+        }
+    }
+    if out.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(out)
 }
 
 /// Cleans rendered HTML with ammonia, keeping what our own Markdown output uses
@@ -476,6 +512,27 @@ mod tests {
         };
         let (la, lb) = (luminance(a), luminance(b));
         (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    #[test]
+    fn smart_punctuation_curls_quotes_and_dashes_but_reads_nothing_as_markdown() {
+        for (plain, smart) in [
+            ("Dyn's statement", "Dyn\u{2019}s statement"),
+            (
+                "The \"blameless\" postmortem -- and why...",
+                "The \u{201c}blameless\u{201d} postmortem \u{2013} and why\u{2026}",
+            ),
+            ("No quotes at all", "No quotes at all"),
+            (
+                "*Not* emphasis, it's `code`? <b>no</b> &amp; [x](y)",
+                "*Not* emphasis, it\u{2019}s `code`? <b>no</b> &amp; [x](y)",
+            ),
+            ("1. Outage's cause", "1. Outage\u{2019}s cause"),
+            ("- Dash's start", "- Dash\u{2019}s start"),
+            ("# Heading's", "# Heading\u{2019}s"),
+        ] {
+            assert_eq!(smart_punctuation(plain), smart, "{plain}");
+        }
     }
 
     #[test]

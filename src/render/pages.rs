@@ -11,6 +11,7 @@ use tera::Context;
 use super::inputs::{EntryKind, Inputs, Listing, Own, Reader};
 use super::views::YearView;
 use crate::error::Result;
+use crate::markdown::smart_punctuation;
 use crate::site::{ItemRef, Site};
 use crate::urls;
 
@@ -259,8 +260,8 @@ fn issue(r: &Reader, i: usize) -> Result<PageJob> {
     let mut job = PageJob::new(
         "issue.html",
         "issue",
-        issue.title.clone(),
-        issue.summary.clone(),
+        smart_punctuation(&issue.title).into_owned(),
+        smart_punctuation(&issue.summary).into_owned(),
     );
     let (value, body) = r.full(i)?.clone();
     job.ctx.insert_value("issue", value);
@@ -388,9 +389,10 @@ fn link_tag(r: &Reader, tag: usize, n: usize) -> Result<PageJob> {
 fn standalone(r: &Reader) -> Result<PageJob> {
     let page = r.standalone()?;
     let url = r.site().config.href(&urls::page(&page.slug));
-    let (title, description) = (page.title.clone(), page.description.clone());
+    let title = smart_punctuation(&page.title).into_owned();
+    let description = smart_punctuation(&page.description).into_owned();
+    let value = serde_json::json!({ "title": title, "html": page.html, "url": url });
     let mut job = PageJob::new("page.html", "page", title, description);
-    let value = serde_json::json!({ "title": page.title, "html": page.html, "url": url });
     job.ctx.insert("page", &value);
     Ok(job)
 }

@@ -12,7 +12,10 @@ use serde::Serialize;
 use tera::Value;
 
 use crate::config::Config;
+use std::borrow::Cow;
+
 use crate::content::{Issue, Link, Outage, Sponsor, Tag};
+use crate::markdown::smart_punctuation;
 use crate::site::{ItemRef, ServiceIndex, Site, TagIndex};
 use crate::urls;
 
@@ -49,7 +52,7 @@ pub struct SiteView<'a> {
 /// A standalone page in the navigation.
 #[derive(Serialize)]
 pub struct NavPage<'a> {
-    pub title: &'a str,
+    pub title: Cow<'a, str>,
     pub url: String,
 }
 
@@ -57,8 +60,8 @@ pub struct NavPage<'a> {
 #[derive(Serialize, Clone)]
 pub struct IssueSummary<'a> {
     pub number: u32,
-    pub title: &'a str,
-    pub summary: &'a str,
+    pub title: Cow<'a, str>,
+    pub summary: Cow<'a, str>,
     pub date: String,
     pub date_display: String,
     pub url: String,
@@ -108,7 +111,7 @@ fn tag_value(slug: &str, name: &str, url: &str) -> Value {
 #[derive(Serialize)]
 pub struct LinkView<'a> {
     pub id: &'a str,
-    pub title: &'a str,
+    pub title: Cow<'a, str>,
     pub url: &'a str,
     pub source: Option<&'a str>,
     pub tags: Vec<Value>,
@@ -137,7 +140,7 @@ pub struct OutageView<'a> {
     pub url: Option<&'a str>,
     /// The link's host (`www.githubstatus.com`): the link text when there is no title.
     pub url_host: Option<String>,
-    pub title: Option<&'a str>,
+    pub title: Option<Cow<'a, str>>,
     pub date: Option<String>,
     pub date_display: Option<String>,
     pub tags: Vec<Value>,
@@ -151,7 +154,7 @@ pub struct OutageView<'a> {
 #[derive(Serialize)]
 pub struct FromIssue<'a> {
     pub number: u32,
-    pub title: &'a str,
+    pub title: Cow<'a, str>,
     pub url: &'a str,
     pub date: &'a str,
     pub date_display: &'a str,
@@ -308,7 +311,7 @@ impl<'a> Views<'a> {
                 .pages
                 .iter()
                 .map(|p| NavPage {
-                    title: &p.title,
+                    title: smart_punctuation(&p.title),
                     url: c.href(&urls::page(&p.slug)),
                 })
                 .collect(),
@@ -320,8 +323,8 @@ impl<'a> Views<'a> {
         let path = urls::issue(issue.number);
         IssueSummary {
             number: issue.number,
-            title: &issue.title,
-            summary: &issue.summary,
+            title: smart_punctuation(&issue.title),
+            summary: smart_punctuation(&issue.summary),
             date: issue.date.to_string(),
             date_display: display_date(issue.date),
             url: self.config.href(&path),
@@ -346,7 +349,7 @@ impl<'a> Views<'a> {
     fn link(&'a self, l: &'a Link) -> LinkView<'a> {
         LinkView {
             id: &l.id,
-            title: &l.title,
+            title: smart_punctuation(&l.title),
             url: &l.url,
             source: l.source.as_deref(),
             tags: l
@@ -373,7 +376,7 @@ impl<'a> Views<'a> {
                 let host = url::Url::parse(u).ok()?.host_str()?.to_string();
                 Some(host)
             }),
-            title: o.title.as_deref(),
+            title: o.title.as_deref().map(smart_punctuation),
             date: o.date.map(|d| d.to_string()),
             date_display: o.date.map(display_date),
             tags: o
@@ -409,7 +412,7 @@ impl<'a> Views<'a> {
         let (issue, r) = (&self.site.issues[i], &self.issues[i]);
         FromIssue {
             number: issue.number,
-            title: &issue.title,
+            title: smart_punctuation(&issue.title),
             anchor_url: format!("{}#{anchor}", r.url),
             url: &r.url,
             date: &r.date,

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::support::{SiteTest, assert_same_files, text};
+use crate::support::{SiteTest, assert_same_files, text, text_in};
 
 const CONFIG: &str = "title = \"Inline\"\nbase_url = \"https://inline.example/\"\n";
 const CONFIG_WITH_TAGS: &str = "title = \"Inline\"\nbase_url = \"https://inline.example/\"\n\n[tags]\ndns = \"Domain Names\"\nddos = \"DDoS\"\n";
@@ -209,4 +209,35 @@ fn code_blocks_and_tables_take_keyboard_focus_to_scroll() {
             "{config}"
         );
     }
+}
+
+#[test]
+fn titles_and_summaries_get_the_body_s_smart_punctuation_but_anchors_and_data_do_not() {
+    let issue = "+++\nnumber = 1\ndate = 2025-01-06\ntitle = \"Dyn's week\"\n\
+                 summary = \"The \\\"big\\\" one -- again...\"\n\n[[links]]\n\
+                 title = \"Dyn's statement\"\nurl = \"https://dyn.com/blog/\"\n+++\n\nFriday's body.\n";
+    let built =
+        SiteTest::inline(&[("config.toml", CONFIG), ("content/issues/1.md", issue)]).build();
+    let page = built.page("issues/1/");
+    assert_eq!(text(page.one("h1")), "Dyn\u{2019}s week");
+    let link = page.one("article.link-entry");
+    assert_eq!(
+        link.value().attr("id"),
+        Some("link-dyn-s-statement"),
+        "anchors come from the title as written"
+    );
+    assert_eq!(
+        text_in(link, ".entry-title a").unwrap(),
+        "Dyn\u{2019}s statement"
+    );
+    let archive = built.read("issues/index.html");
+    assert!(
+        archive.contains("The \u{201c}big\u{201d} one \u{2013} again\u{2026}"),
+        "{archive}"
+    );
+    let data = built.read("links.json");
+    assert!(
+        data.contains("\"title\":\"Dyn's statement\""),
+        "data keeps the title as written"
+    );
 }
