@@ -10,8 +10,9 @@
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use super::beside;
 use crate::error::{Error, Result};
 
 /// Held for the whole of a build's write; released on drop.
@@ -62,13 +63,4 @@ impl Drop for Lock {
         let _ = self.file.set_len(0);
         let _ = self.file.unlock();
     }
-}
-
-/// A hidden sibling of `dir` named after it: `/site/public` → `/site/.public.{suffix}`.
-/// Siblings share the output's filesystem, which a rename needs.
-pub(super) fn beside(dir: &Path, suffix: &str) -> PathBuf {
-    let name = dir
-        .file_name()
-        .map_or("output".into(), |n| n.to_string_lossy().into_owned());
-    dir.with_file_name(format!(".{name}.{suffix}"))
 }

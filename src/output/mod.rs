@@ -98,11 +98,7 @@ pub struct WriteReport {
 pub fn check(paths: &[String]) -> Result<()> {
     let mut seen = ahash::AHashSet::with_capacity(paths.len());
     for path in paths {
-        if !is_relative_normal(path) {
-            return Err(Error::Output(format!(
-                "refusing to write `{path}`: the path leaves the output folder"
-            )));
-        }
+        inside(path)?;
         if !seen.insert(path.as_str()) {
             return Err(Error::Output(format!(
                 "two things would be written to `{path}` (a static file and a generated page, or two pages); rename one"
@@ -123,6 +119,25 @@ pub fn check(paths: &[String]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Refuses an output path that would leave the output folder (`..`, absolute).
+fn inside(path: &str) -> Result<()> {
+    if is_relative_normal(path) {
+        return Ok(());
+    }
+    Err(Error::Output(format!(
+        "refusing to write `{path}`: the path leaves the output folder"
+    )))
+}
+
+/// A hidden sibling of `dir` named after it: `/site/public` → `/site/.public.{suffix}`.
+/// Siblings share the output's filesystem, which a rename needs.
+fn beside(dir: &Path, suffix: &str) -> std::path::PathBuf {
+    let name = dir
+        .file_name()
+        .map_or("output".into(), |n| n.to_string_lossy().into_owned());
+    dir.with_file_name(format!(".{name}.{suffix}"))
 }
 
 pub(crate) fn is_relative_normal(p: &str) -> bool {

@@ -20,9 +20,9 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use super::guard;
-use super::lock::{Lock, beside};
+use super::lock::Lock;
 use super::tree::{Tree, create_parent, link_or_copy};
-use super::{MANIFEST, Output, Producer, Sink, WriteReport, check, is_relative_normal};
+use super::{MANIFEST, Output, Producer, Sink, WriteReport, beside, check, inside};
 use crate::error::{Error, Result};
 
 /// A build on its way into an output folder; holds the folder's lock until dropped.
@@ -146,12 +146,7 @@ impl Drop for Staged {
 impl Sink for Staged {
     /// Notes the file if the output holds these exact bytes; else stages it.
     fn put(&self, output: Output) -> Result<()> {
-        if !is_relative_normal(&output.path) {
-            return Err(Error::Output(format!(
-                "refusing to write `{}`: the path leaves the output folder",
-                output.path
-            )));
-        }
+        inside(&output.path)?;
         let unchanged = self.old.is_some()
             && std::fs::read(self.dir.join(&output.path)).is_ok_and(|old| old == output.bytes);
         if !unchanged {
@@ -167,11 +162,7 @@ impl Sink for Staged {
     /// Writes the pieces straight into the staging folder, then keeps the output's copy
     /// instead if it holds the same bytes.
     fn put_streamed(&self, path: &str, write: &mut Producer<'_>) -> Result<()> {
-        if !is_relative_normal(path) {
-            return Err(Error::Output(format!(
-                "refusing to write `{path}`: the path leaves the output folder"
-            )));
-        }
+        inside(path)?;
         let staged = self.staging.join(path);
         create_parent(&staged)?;
         let failed = |e| Error::io("cannot write", &staged, e);
