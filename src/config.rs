@@ -42,6 +42,7 @@ struct RawConfig {
     issue_path: Option<toml::Spanned<String>>,
     safe_html: Option<bool>,
     highlight: Option<bool>,
+    minify: Option<bool>,
     paginate: Option<usize>,
     timezone: Option<toml::Spanned<String>>,
     publish_future: Option<bool>,
@@ -104,6 +105,9 @@ pub struct Config {
     /// Colour fenced code with syntect's classes (default); off, code is escaped text in
     /// `<code class="language-…">`, for a client-side highlighter or none.
     pub highlight: bool,
+    /// Minify the theme's and the site's CSS files on output (default): comments and
+    /// spaces go, rules stay as written.
+    pub minify: bool,
     /// Entries per page of long index pages (tags, services, outages); 0 means one page.
     pub paginate: usize,
     /// Where a bare issue date starts: an issue dated `2026-12-13` is published from
@@ -159,6 +163,7 @@ impl Config {
             issue_path: None,
             safe_html: None,
             highlight: None,
+            minify: None,
             paginate: None,
             timezone: None,
             publish_future: None,
@@ -191,6 +196,7 @@ impl Config {
             issue_path,
             safe_html,
             highlight,
+            minify,
             paginate,
             timezone,
             publish_future,
@@ -293,6 +299,7 @@ impl Config {
             issue_path,
             safe_html: safe_html.unwrap_or(false),
             highlight: highlight.unwrap_or(true),
+            minify: minify.unwrap_or(true),
             paginate: paginate.unwrap_or(50),
         })
     }

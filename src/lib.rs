@@ -18,6 +18,7 @@ pub mod content;
 pub mod data;
 pub mod error;
 pub mod feeds;
+pub mod highlight;
 pub mod html;
 pub mod markdown;
 pub mod opml;

@@ -1,42 +1,15 @@
-//! Markdown to HTML, with fenced code highlighted by syntect as CSS classes.
+//! Markdown to HTML, with fenced code highlighted by [`crate::highlight`].
 //!
 //! Every piece of Markdown in a site (editorials, commentary, sponsor blurbs,
-//! pages) goes through [`to_html`], so they all get the same extensions. The
-//! syntax set is loaded once per process: loading it costs milliseconds, and a
-//! site has thousands of snippets.
+//! pages) goes through [`render`], so they all get the same extensions.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
-use syntect::util::LinesWithEndings;
 
-/// Class prefix for highlighted tokens; the theme's `syntax.css` uses the same.
-pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
-
-/// How much backtracking one regex search may do before it counts as "no match".
-///
-/// Some bundled grammars (Makefile's rule lookahead) backtrack catastrophically on
-/// ordinary-looking lines: `(a: (aaaa…` took 22 s for one line. Oniguruma's default
-/// search budget is unlimited; with this one such a line is highlighted less, quickly,
-/// while real code never comes near it (the example site highlights identically).
-const REGEX_SEARCH_BUDGET: std::ffi::c_ulong = 200_000;
-
-fn syntaxes() -> &'static SyntaxSet {
-    static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(|| {
-        // SAFETY: these only set two process-wide integers that Oniguruma reads when a
-        // search starts; it runs once, before this process highlights anything.
-        unsafe {
-            onig_sys::onig_set_retry_limit_in_search(REGEX_SEARCH_BUDGET);
-            onig_sys::onig_set_retry_limit_in_match(REGEX_SEARCH_BUDGET);
-        }
-        SyntaxSet::load_defaults_newlines()
-    })
-}
+use crate::highlight::code_block;
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -75,6 +48,8 @@ pub struct Rendered {
     /// when the part before it holds raw HTML or a footnote reference (cut there, it
     /// could leave a tag open or point at a footnote the index page does not show).
     pub lead_len: usize,
+    /// Whether it holds highlighted code, so its page needs `syntax.css`.
+    pub has_code: bool,
 }
 
 impl Rendered {
@@ -104,7 +79,11 @@ pub fn render(markdown: &str, settings: Settings, footnote_prefix: &str) -> Rend
     if !rest.is_empty() {
         html.push_str(&sanitize(rest));
     }
-    Rendered { html, lead_len }
+    Rendered {
+        html,
+        lead_len,
+        has_code: rendered.has_code,
+    }
 }
 
 /// `text` (a title or summary written as plain text) with the typographic punctuation
@@ -177,6 +156,7 @@ fn to_html_with(markdown: &str, footnote_prefix: &str, highlight: bool) -> Rende
     let mut writer = Writer {
         highlight,
         code: None,
+        has_code: false,
         footnotes: Footnotes {
             prefix: footnote_prefix,
             numbers: Vec::new(),
@@ -195,6 +175,7 @@ fn to_html_with(markdown: &str, footnote_prefix: &str, highlight: bool) -> Rende
         Rendered {
             html: html.as_str().to_owned(),
             lead_len,
+            has_code: writer.has_code,
         }
     };
     thread_local! {
@@ -265,6 +246,8 @@ struct Writer<'a> {
     highlight: bool,
     /// (language, text) of the open fenced block.
     code: Option<(String, String)>,
+    /// Set once a block came out highlighted.
+    has_code: bool,
     footnotes: Footnotes<'a>,
 }
 
@@ -294,7 +277,9 @@ impl<'e> Writer<'_> {
             }
             (Some(_), Event::End(TagEnd::CodeBlock)) => {
                 let (lang, text) = self.code.take().unwrap_or_default();
-                Some(Event::Html(code_block(&lang, &text, self.highlight).into()))
+                let (html, coloured) = code_block(&lang, &text, self.highlight);
+                self.has_code |= coloured;
+                Some(Event::Html(html.into()))
             }
             (_, event) => Some(event),
         }
@@ -349,87 +334,11 @@ impl Footnotes<'_> {
     }
 }
 
-/// A `<pre>` block; with `highlight`, known languages get `hl-*` classed spans, others
-/// plain escaped text. Without it, code is escaped text in `<code class="language-…">`
-/// and the block has no `hl-code` class, so a client-side highlighter can style it.
-fn code_block(lang: &str, code: &str, highlight: bool) -> String {
-    let syntax = (highlight && !lang.is_empty())
-        .then(|| syntaxes().find_syntax_by_token(lang))
-        .flatten();
-    let body = syntax.and_then(|syntax| {
-        let mut html = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
-        for line in LinesWithEndings::from(code) {
-            html.parse_html_for_line_which_includes_newline(line).ok()?;
-        }
-        Some(html.finalize())
-    });
-    let body = body.unwrap_or_else(|| escape_html(code));
-    if lang.is_empty() {
-        return format!("<pre class=\"code\" tabindex=\"0\"><code>{body}</code></pre>\n");
-    }
-    let classes = if highlight { "code hl-code" } else { "code" };
-    let lang = escape_html(lang);
-    format!(
-        "<pre class=\"{classes}\" data-lang=\"{lang}\" tabindex=\"0\"><code class=\"language-{lang}\">{body}</code></pre>\n"
-    )
-}
-
 /// `text` escaped for HTML (also used for the HTML inside feed items).
 pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     pulldown_cmark_escape::escape_html(&mut out, text).ok();
     out
-}
-
-/// Token colours of the default theme, light and dark: (scope, light, dark). Each meets
-/// WCAG's 4.5:1 on the code background (`--code-bg` in style.css: white, and `#2b303b`
-/// in dark mode), checked by a test; a scope not listed keeps the code's text colour.
-/// Our own palette, rather than syntect's bundled themes: theirs styled every scope
-/// they know (20 KB of CSS) and their comments failed contrast.
-pub const PALETTE: [(&str, &str, &str); 9] = [
-    ("comment", "#5f6672", "#a9b1bf"),
-    ("keyword", "#a626a4", "#dcb0ff"),
-    ("storage", "#a626a4", "#dcb0ff"),
-    ("string", "#2a6e1b", "#a9d98c"),
-    ("constant", "#955200", "#f2b57e"),
-    ("entity", "#1a5bb0", "#90c6ff"),
-    ("support", "#0a6b7c", "#80dce9"),
-    ("variable", "#a4312b", "#ffa09a"),
-    ("invalid", "#b00020", "#ff8a8a"),
-];
-
-/// The code backgrounds the palette is made for (light, dark).
-pub const CODE_BACKGROUNDS: (&str, &str) = ("#ffffff", "#2b303b");
-
-/// The theme's `syntax.css`: one rule per [`PALETTE`] scope (syntect gives each token
-/// span a class per scope atom, `hl-comment hl-line hl-shell`), dark colours under
-/// `prefers-color-scheme: dark`. Later rules win, so a string inside a comment-like
-/// scope takes the more specific colour listed last. `themes/default/static/syntax.css`
-/// is this function's output, checked by a test.
-pub fn syntax_css() -> String {
-    let prefix = match CLASS_STYLE {
-        ClassStyle::SpacedPrefixed { prefix } => prefix,
-        _ => "",
-    };
-    let rules = |dark: bool| -> String {
-        PALETTE
-            .iter()
-            .map(|(scope, light, night)| {
-                let colour = if dark { night } else { light };
-                format!(
-                    "{}.{prefix}{scope} {{ color: {colour}; }}\n",
-                    if dark { "  " } else { "" }
-                )
-            })
-            .collect()
-    };
-    format!(
-        "/* Code highlighting for sitrep's default theme. Generated by sitrep::markdown::syntax_css(); do not edit. */\n\
-         {}.{prefix}markup.{prefix}heading {{ font-weight: bold; }}\n.{prefix}markup.{prefix}italic {{ font-style: italic; }}\n\
-         @media (prefers-color-scheme: dark) {{\n{}}}\n",
-        rules(false),
-        rules(true)
-    )
 }
 
 /// The first paragraph of `markdown` as plain text: the default summary of an issue.
@@ -482,39 +391,6 @@ mod tests {
     }
 
     #[test]
-    fn fenced_code_is_highlighted_with_classes() {
-        let html = to_html("```rust\nfn main() { let x = \"<b>\"; }\n```\n");
-        assert!(html.contains("data-lang=\"rust\""), "{html}");
-        assert!(html.contains("class=\"hl-"), "{html}");
-        assert!(html.contains("&lt;b&gt;"), "{html}");
-        assert!(!html.contains("<b>"), "{html}");
-    }
-
-    #[test]
-    fn unknown_language_is_escaped_plain_text() {
-        let html = to_html("```nosuchlang\n<script>x</script>\n```\n");
-        assert!(html.contains("&lt;script&gt;"), "{html}");
-        assert!(!html.contains("<span"), "{html}");
-    }
-
-    /// WCAG 2.x contrast ratio of two `#rrggbb` colours.
-    fn contrast(a: &str, b: &str) -> f64 {
-        let luminance = |hex: &str| {
-            let channel = |i: usize| {
-                let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
-                if c <= 0.03928 {
-                    c / 12.92
-                } else {
-                    ((c + 0.055) / 1.055).powf(2.4)
-                }
-            };
-            0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
-        };
-        let (la, lb) = (luminance(a), luminance(b));
-        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
-    }
-
-    #[test]
     fn smart_punctuation_curls_quotes_and_dashes_but_reads_nothing_as_markdown() {
         for (plain, smart) in [
             ("Dyn's statement", "Dyn\u{2019}s statement"),
@@ -533,55 +409,6 @@ mod tests {
         ] {
             assert_eq!(smart_punctuation(plain), smart, "{plain}");
         }
-    }
-
-    #[test]
-    fn every_token_colour_meets_4_5_to_1_on_its_background() {
-        let (light_bg, dark_bg) = CODE_BACKGROUNDS;
-        for (scope, light, dark) in PALETTE {
-            assert!(
-                contrast(light, light_bg) >= 4.5,
-                "{scope} light {light}: {:.2}",
-                contrast(light, light_bg)
-            );
-            assert!(
-                contrast(dark, dark_bg) >= 4.5,
-                "{scope} dark {dark}: {:.2}",
-                contrast(dark, dark_bg)
-            );
-        }
-        let style = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/themes/default/static/style.css"
-        ))
-        .unwrap();
-        assert!(
-            style.contains(&format!("--code-bg: {light_bg};")),
-            "style.css's light --code-bg changed"
-        );
-        assert!(
-            style.contains(&format!("--code-bg: {dark_bg};")),
-            "style.css's dark --code-bg changed"
-        );
-    }
-
-    /// Regenerate with `SITREP_BLESS=1 cargo test syntax_css`.
-    #[test]
-    fn theme_syntax_css_is_current() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/themes/default/static/syntax.css"
-        );
-        let expected = syntax_css();
-        if std::env::var_os("SITREP_BLESS").is_some() {
-            std::fs::write(path, &expected).unwrap();
-        }
-        let actual = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(
-            actual == expected,
-            "{path} is stale: run SITREP_BLESS=1 cargo test syntax_css"
-        );
-        assert!(expected.contains(".hl-") && expected.contains("prefers-color-scheme: dark"));
     }
 
     #[test]

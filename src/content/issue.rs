@@ -82,6 +82,8 @@ struct Checker<'a> {
     base: usize,
     config: &'a Config,
     number: u32,
+    /// Whether any of its Markdown came out with highlighted code.
+    has_code: bool,
     /// Byte offsets of the file's newlines, to turn offsets into lines quickly.
     newlines: Vec<usize>,
     problems: Vec<Diagnostic>,
@@ -119,6 +121,7 @@ pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Issue, Vec<Diag
         base: split.front_offset,
         config,
         number: 0,
+        has_code: false,
         newlines: memchr::memchr_iter(b'\n', text.as_bytes()).collect(),
         problems,
     };
@@ -188,6 +191,7 @@ impl Checker<'_> {
             .into_iter()
             .map(|o| self.outage(o, &mut ids))
             .collect();
+        let intro_html = self.markdown(body, "intro").html;
         let at = Positions {
             number: self.key_at(number.span().start),
             date: self.key_at(date.span().start),
@@ -204,7 +208,8 @@ impl Checker<'_> {
             title,
             summary,
             draft,
-            intro_html: self.markdown(body, "intro").html,
+            intro_html,
+            has_code: self.has_code,
             sponsors,
             links,
             outages,
@@ -268,6 +273,7 @@ impl Checker<'_> {
             String::new()
         });
         let id = ids.claim("outage", service.get_ref());
+        let commentary = commentary.map(|md| self.markdown(&md, &id));
         Outage {
             line: self.line(service.span()),
             service: service.into_inner(),
@@ -277,10 +283,8 @@ impl Checker<'_> {
             title,
             date: date.and_then(|d| self.datetime(&d)).map(|(d, _)| d),
             tags: self.tags(tags),
-            commentary_html: commentary
-                .as_deref()
-                .map(|md| self.markdown(md, &id).html)
-                .unwrap_or_default(),
+            commentary_has_code: commentary.as_ref().is_some_and(|c| c.has_code),
+            commentary_html: commentary.map(|c| c.html).unwrap_or_default(),
             id,
         }
     }
@@ -382,9 +386,11 @@ impl Checker<'_> {
 
     /// Renders Markdown; footnote ids are scoped to the issue and entry, as
     /// several snippets (and several issues, on index pages) share one page.
-    fn markdown(&self, text: &str, scope: &str) -> markdown::Rendered {
+    fn markdown(&mut self, text: &str, scope: &str) -> markdown::Rendered {
         let prefix = format!("i{}-{scope}-", self.number);
-        markdown::render(text, self.config.markdown(), &prefix)
+        let rendered = markdown::render(text, self.config.markdown(), &prefix);
+        self.has_code |= rendered.has_code;
+        rendered
     }
 
     /// The 1-based file line of a span in the front matter.

@@ -76,6 +76,8 @@ pub struct Outage {
     pub tags: Vec<Tag>,
     /// Commentary rendered from Markdown (empty if none).
     pub commentary_html: String,
+    /// Whether the commentary holds highlighted code.
+    pub commentary_has_code: bool,
 }
 
 /// A validated issue, its Markdown already rendered.
@@ -102,6 +104,8 @@ pub struct Issue {
     pub draft: bool,
     /// The editorial introduction, rendered.
     pub intro_html: String,
+    /// Whether any of its Markdown holds highlighted code (its pages load `syntax.css`).
+    pub has_code: bool,
     /// Sponsor blurbs.
     pub sponsors: Vec<Sponsor>,
     /// Links in reading order.

@@ -30,6 +30,8 @@ pub struct Page {
     pub description: String,
     /// The body, rendered.
     pub html: String,
+    /// Whether it holds highlighted code (the page then loads `syntax.css`).
+    pub has_code: bool,
     /// Byte offset of the body in the file, for messages about it (`check`).
     pub body_offset: usize,
 }
@@ -67,6 +69,7 @@ pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Page, Vec<Diagn
             .with_hint("rename the file, e.g. about.md"),
         ]
     })?;
+    let body = markdown::render(split.body, config.markdown(), "");
     Ok(Page {
         path: path.to_path_buf(),
         slug,
@@ -74,7 +77,8 @@ pub fn parse(path: &Path, text: &str, config: &Config) -> Result<Page, Vec<Diagn
         description: raw
             .description
             .unwrap_or_else(|| markdown::first_paragraph_text(split.body)),
-        html: markdown::render(split.body, config.markdown(), "").html,
+        html: body.html,
+        has_code: body.has_code,
         body_offset: split.body_offset,
     })
 }

@@ -86,6 +86,25 @@ pub struct Inputs<'s> {
     pub own: Own,
 }
 
+impl Inputs<'_> {
+    /// Whether any Markdown the page shows (in full, or in part as a listed link's or
+    /// outage's commentary) holds highlighted code: only then does it load `syntax.css`.
+    pub fn has_code(&self, site: &Site) -> bool {
+        let full = self.full.clone().any(|i| site.issues[i].has_code);
+        let listed = self.listing.as_ref().is_some_and(|l| {
+            l.chunk().iter().any(|r| {
+                let issue = &site.issues[r.issue];
+                match l.kind {
+                    EntryKind::Link => issue.links[r.item].commentary.has_code,
+                    EntryKind::Outage => issue.outages[r.item].commentary_has_code,
+                }
+            })
+        });
+        let own = matches!(self.own, Own::Standalone(i) if site.pages[i].has_code);
+        full || listed || own
+    }
+}
+
 /// Issues shown in full, made by the renderer: `(view, body)` per issue of `Inputs::full`.
 pub type Full = Vec<(Value, Value)>;
 

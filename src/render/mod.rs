@@ -172,7 +172,8 @@ impl Run<'_> {
         let file = urls::file_of(&path);
         let key = self.key(&inputs, &[&file]);
         if !self.is_known(&file, key) {
-            let job = page.job(&self.reader(&inputs, &path)?)?;
+            let mut job = page.job(&self.reader(&inputs, &path)?)?;
+            job.ctx.insert("has_code", &inputs.has_code(self.site));
             let output = render_page(self.site, self.templates, self.base, &path, job)?;
             put(self.sink, output)?;
         }

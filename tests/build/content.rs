@@ -185,6 +185,94 @@ fn highlight_false_leaves_fenced_code_plain_for_a_client_side_highlighter() {
 }
 
 #[test]
+fn only_pages_showing_highlighted_code_load_syntax_css() {
+    let coded = "+++\nnumber = 1\ndate = 2025-01-06\n\n[[links]]\ntitle = \"Tracing\"\n\
+                 url = \"https://example.com/t\"\ntags = [\"linux\"]\n\
+                 commentary = \"\"\"\n```sh\nstrace -f -p 1\n```\n\"\"\"\n+++\n";
+    let plain = "+++\nnumber = 2\ndate = 2025-01-13\n\n[[links]]\ntitle = \"Paging\"\n\
+                 url = \"https://example.com/p\"\ntags = [\"oncall\"]\n\
+                 commentary = \"```\\nno language, so not highlighted\\n```\"\n+++\n\nWords.\n";
+    let about = "+++\ntitle = \"About\"\n+++\n\n```python\nx = 1\n```\n";
+    let built = SiteTest::inline(&[
+        ("config.toml", CONFIG),
+        ("content/issues/1.md", coded),
+        ("content/issues/2.md", plain),
+        ("content/pages/about.md", about),
+    ])
+    .build();
+    let loads = |path: &str| {
+        let page = built.page(path);
+        let links = page.all("link[rel=stylesheet][href='/syntax.css']").len();
+        let spans = page.all("pre.hl-code span[class^=hl-]").len();
+        (links, spans > 0)
+    };
+    assert_eq!(loads("issues/1/"), (1, true));
+    assert_eq!(loads("tags/linux/"), (1, true));
+    assert_eq!(loads("about/"), (1, true));
+    // The home page shows issue 2 in full: no highlighted code, no syntax.css.
+    assert_eq!(loads("issues/2/"), (0, false));
+    assert_eq!(loads("tags/oncall/"), (0, false));
+    assert_eq!(loads(""), (0, false));
+    assert_eq!(loads("outages/"), (0, false));
+    // Every page still loads the main stylesheet.
+    assert_eq!(
+        built
+            .page("issues/2/")
+            .all("link[rel=stylesheet][href='/style.css']")
+            .len(),
+        1
+    );
+}
+
+/// Undated outages take their issue's date: on the indexes they lead that issue's
+/// rows (newest first), and outages sharing a date keep the issue page's order.
+#[test]
+fn undated_outages_sort_by_their_issue_date_in_the_issue_pages_order() {
+    let outage = |service: &str, date: Option<&str>| {
+        let date = date.map_or(String::new(), |d| format!("date = {d}\n"));
+        format!("[[outages]]\nservice = \"{service}\"\n{date}tags = [\"dns\"]\n\n")
+    };
+    let older = format!(
+        "+++\nnumber = 1\ndate = 2025-01-06\n\n{}{}+++\n",
+        outage("Quay", None),
+        outage("Fastly", Some("2025-01-03"))
+    );
+    let newer = format!(
+        "+++\nnumber = 2\ndate = 2025-01-13\n\n{}{}{}{}+++\n",
+        outage("Slack", Some("2025-01-08")),
+        outage("GitHub", None),
+        outage("Heroku", Some("2025-01-13")),
+        outage("npm", None)
+    );
+    let built = SiteTest::inline(&[
+        ("config.toml", CONFIG),
+        ("content/issues/1.md", &older),
+        ("content/issues/2.md", &newer),
+    ])
+    .build();
+    let services = |path: &str| -> Vec<String> {
+        let page = built.page(path);
+        page.all("tr.outage-row .outage-service")
+            .into_iter()
+            .map(text)
+            .collect()
+    };
+    let expected = ["GitHub", "Heroku", "npm", "Slack", "Quay", "Fastly"];
+    assert_eq!(services("outages/"), expected);
+    assert_eq!(services("outages/tags/dns/"), expected);
+    let issue = built.page("issues/2/");
+    let written: Vec<String> = issue.all(".outage-service").into_iter().map(text).collect();
+    assert_eq!(written, ["Slack", "GitHub", "Heroku", "npm"]);
+    let dates: Vec<String> = built
+        .page("outages/")
+        .all("td.outage-when")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(dates[0], "undated");
+}
+
+#[test]
 fn an_outage_without_a_title_links_its_host_never_a_raw_url() {
     let issue = "+++\nnumber = 1\ndate = 2025-01-06\n\n[[outages]]\nservice = \"GitHub\"\n\
                  url = \"https://www.githubstatus.com/incidents/abc?x=1\"\n+++\n";

@@ -110,3 +110,60 @@ fn example_site_stylesheets_icons_feeds_and_canonical_links_exist() {
         check.checked
     );
 }
+
+/// Issue `n` of the example: (front matter as a table, body).
+fn example_issue(n: u32) -> (toml::Table, String) {
+    let path = crate::support::repo().join(format!("content/issues/{n}.md"));
+    let text = std::fs::read_to_string(path).unwrap();
+    let (front, body) = text
+        .strip_prefix("+++\n")
+        .and_then(|rest| rest.split_once("\n+++\n"))
+        .unwrap();
+    (toml::from_str(front).unwrap(), body.to_string())
+}
+
+/// The page budget of issue 22: an issue page with 14 links, with all the CSS it
+/// loads, at most 40 KB uncompressed, and no script. The page is the example's richest
+/// issue (45: 12 links, 8 outages, a sponsor, highlighted code) with the first two
+/// links of issue 44 added, so the words are a real issue's.
+#[test]
+fn an_issue_page_with_14_links_and_its_stylesheets_weigh_at_most_40_kb() {
+    let (mut front, body) = example_issue(45);
+    let (other, _) = example_issue(44);
+    let links = front["links"].as_array_mut().unwrap();
+    links.extend(other["links"].as_array().unwrap()[..2].iter().cloned());
+    assert_eq!(links.len(), 14);
+    let issue = format!("+++\n{}+++\n{body}", toml::to_string(&front).unwrap());
+    let config = std::fs::read_to_string(crate::support::repo().join("config.toml")).unwrap();
+    let built =
+        SiteTest::inline(&[("config.toml", &config), ("content/issues/45.md", &issue)]).build();
+
+    let html = built.read("issues/45/index.html");
+    let page = built.page("issues/45/");
+    assert_eq!(page.all("article.link-entry").len(), 14);
+    assert!(
+        !page.all("pre.hl-code span").is_empty(),
+        "the page shows highlighted code"
+    );
+    assert!(page.all("script").is_empty(), "no script on an issue page");
+    let sheets: Vec<String> = page
+        .all("link[rel=stylesheet]")
+        .iter()
+        .map(|l| {
+            l.value()
+                .attr("href")
+                .unwrap()
+                .trim_start_matches('/')
+                .to_string()
+        })
+        .collect();
+    assert_eq!(sheets, ["style.css", "syntax.css"]);
+    let css: usize = sheets.iter().map(|s| built.read(s).len()).sum();
+    let total = html.len() + css;
+    eprintln!("issue page {} B + CSS {css} B = {total} B", html.len());
+    assert!(
+        total <= 40_000,
+        "issue page {} B + CSS {css} B = {total} B, over 40 KB",
+        html.len()
+    );
+}
