@@ -46,6 +46,7 @@ struct RawConfig {
     paginate: Option<usize>,
     timezone: Option<toml::Spanned<String>>,
     publish_future: Option<bool>,
+    email: Option<EmailConfig>,
 }
 
 /// `[check]`: which of `sitrep check`'s style warnings a site wants.
@@ -65,6 +66,23 @@ impl Default for CheckConfig {
             outage_tags: true,
         }
     }
+}
+
+/// `[email]`: the email edition (`sitrep email`) and its test send.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct EmailConfig {
+    /// `From:`, e.g. `SRE Weekly <editor@example.org>`: needed for the `.eml` and sending.
+    pub from: Option<String>,
+    pub reply_to: Option<String>,
+    /// Markdown shown last in the email.
+    pub footer: Option<String>,
+    /// A URL or an email service's merge tag (`*|UNSUB|*`), passed through verbatim.
+    pub unsubscribe: Option<String>,
+    /// `host:port` of the SMTP server for `--send-test`.
+    pub smtp: Option<String>,
+    /// The SMTP login; the password comes only from `SITREP_SMTP_PASSWORD`.
+    pub smtp_user: Option<String>,
 }
 
 /// Validated site settings.
@@ -96,6 +114,8 @@ pub struct Config {
     pub drafts: bool,
     /// Settings of `sitrep check`.
     pub check: CheckConfig,
+    /// Settings of `sitrep email` (all optional).
+    pub email: EmailConfig,
     /// The weekday issues come out on; `sitrep new` dates the next issue to it.
     pub publish_day: Option<jiff::civil::Weekday>,
     /// Where `sitrep new` puts an issue, relative to the root; `{number}` is replaced.
@@ -159,6 +179,7 @@ impl Config {
             feed_limit: None,
             tags: None,
             check: None,
+            email: None,
             publish_day: None,
             issue_path: None,
             safe_html: None,
@@ -192,6 +213,7 @@ impl Config {
             feed_limit,
             tags,
             check,
+            email,
             publish_day,
             issue_path,
             safe_html,
@@ -295,6 +317,7 @@ impl Config {
             tags,
             drafts: opts.drafts,
             check: check.unwrap_or_default(),
+            email: email.unwrap_or_default(),
             publish_day,
             issue_path,
             safe_html: safe_html.unwrap_or(false),

@@ -130,6 +130,10 @@ pub enum Error {
         /// Tera's own report, which names the template, line and variable.
         message: String,
     },
+    /// The email edition could not be made or sent: a bad `[email]` setting, or the
+    /// SMTP server's refusal (its reply quoted, the password never).
+    #[error("{0}")]
+    Email(String),
     /// The output folder is not safe to write into, or outputs collide.
     #[error("{0}")]
     Output(String),

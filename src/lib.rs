@@ -16,6 +16,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod data;
+pub mod email;
 pub mod error;
 pub mod feeds;
 pub mod highlight;

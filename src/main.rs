@@ -121,6 +121,24 @@ enum Command {
         #[arg(long)]
         title: Option<String>,
     },
+    /// Write an issue's email edition (HTML, plain text, .eml) and optionally send a test.
+    ///
+    /// The files go to email/ in the site folder (never into public/): NUMBER.html with
+    /// every style inline, NUMBER.txt, and NUMBER.eml (needs `[email] from`) to open in a
+    /// mail client or import into a mailer.
+    Email {
+        /// The issue's number, or `latest` (the newest published issue).
+        #[arg(default_value = "latest")]
+        issue: sitrep::email::Which,
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the files (default: email/ in the site folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also send the message to ADDRESS through `[email] smtp`.
+        #[arg(long, value_name = "ADDRESS")]
+        send_test: Option<String>,
+    },
 }
 
 #[derive(Args)]
@@ -254,6 +272,12 @@ fn run(command: Command) -> Result<ExitCode, sitrep::Error> {
             }
             println!("Next: cd {} && sitrep serve", dir.display());
         }
+        Command::Email {
+            issue,
+            site,
+            out,
+            send_test,
+        } => email(site.options(), issue, out, send_test)?,
         Command::New { root, date, title } => {
             let request = sitrep::scaffold::NewIssue { date, title };
             let (path, number) = sitrep::scaffold::new_issue(&root, &request, today())?;
@@ -261,6 +285,46 @@ fn run(command: Command) -> Result<ExitCode, sitrep::Error> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `sitrep email`: the edition's files, their sizes and warnings, and a test send.
+fn email(
+    opts: BuildOptions,
+    which: sitrep::email::Which,
+    out: Option<PathBuf>,
+    send_test: Option<String>,
+) -> Result<(), sitrep::Error> {
+    let started = Instant::now();
+    let site = sitrep::load(&opts)?;
+    let edition = sitrep::email::edition(&site, which)?;
+    let dir = out.unwrap_or_else(|| opts.root.join("email"));
+    for path in sitrep::email::write(&edition, &dir)? {
+        println!("wrote {}", path.display());
+    }
+    println!(
+        "Issue #{}: HTML {:.1} KB, text {:.1} KB, in {} ms",
+        edition.number,
+        edition.html.len() as f64 / 1024.0,
+        edition.text.len() as f64 / 1024.0,
+        started.elapsed().as_millis()
+    );
+    if edition.eml.is_none() {
+        println!(
+            "note: no .eml written: add `[email] from = \"Name <you@example.org>\"` to config.toml"
+        );
+    }
+    for warning in &edition.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if let Some(to) = send_test {
+        let sent =
+            sitrep::email::send_test(&site, edition.number, &edition.html, &edition.text, &to)?;
+        println!(
+            "sent to {} through {}: {}",
+            sent.to, sent.server, sent.reply
+        );
+    }
+    Ok(())
 }
 
 /// "1 issue", "5 issues".

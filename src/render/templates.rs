@@ -125,7 +125,7 @@ impl Templates {
     /// writes only strings): it renders straight into the file's buffer, sized like the
     /// largest file this thread has rendered so it is rarely grown. That copy and
     /// check were ~3 % of a build's instructions.
-    pub(super) fn render_file(&self, template: &str, ctx: &Context, path: &str) -> Result<Vec<u8>> {
+    pub(crate) fn render_file(&self, template: &str, ctx: &Context, path: &str) -> Result<Vec<u8>> {
         thread_local! {
             static LARGEST: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
         }
