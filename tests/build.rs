@@ -14,6 +14,8 @@ mod cli;
 mod content;
 #[path = "build/data.rs"]
 mod data;
+#[path = "build/email.rs"]
+mod email;
 #[path = "build/error_report.rs"]
 mod error_report;
 #[path = "build/errors.rs"]

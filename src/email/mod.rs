@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Diagnostic, Error, Result};
 use crate::site::Site;
 
-pub use message::{Sent, send_test};
+pub use message::{PASSWORD_VARIABLE, Sent, send_test};
 
 /// Gmail clips a message whose HTML is larger than this ("[Message clipped]").
 pub const GMAIL_CLIP_BYTES: usize = 102 * 1024;

@@ -56,13 +56,16 @@ pub fn email(site: &Site, issue: &Issue) -> Result<(String, String)> {
     let views = Views::new(site);
     let web_url = site.config.permalink(&urls::issue(issue.number));
     let email = &site.config.email;
+    let web = web_url.as_str();
+    let verbatim: Vec<&str> = email.unsubscribe.as_deref().into_iter().collect();
+    let text = |html: &str| text(&absolute_urls(html, web, &verbatim));
     let footer = email
         .footer
         .as_deref()
         .map(|md| crate::markdown::render(md, site.config.markdown(), "footer-").html);
     let view = EmailView {
         feed_url: site.config.permalink(urls::RSS),
-        footer_text: footer.as_deref().map(text),
+        footer_text: footer.as_deref().map(&text),
         footer_html: footer,
         unsubscribe: email.unsubscribe.clone(),
         highlight_css: highlight_css(),
@@ -93,7 +96,6 @@ pub fn email(site: &Site, issue: &Issue) -> Result<(String, String)> {
             .map_err(|e| Error::Internal(format!("{template} is not UTF-8: {e}")))
     };
     let html = inline_styles(&render("email.html")?)?;
-    let verbatim: Vec<&str> = email.unsubscribe.as_deref().into_iter().collect();
     let html = absolute_urls(&html, &web_url, &verbatim);
     Ok((html, render("email.txt")?))
 }

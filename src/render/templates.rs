@@ -25,8 +25,9 @@ pub struct Templates {
 /// to ask, nor a structured "unknown filter" error: the tests below pin both this
 /// list and the message text [`Templates::error`] reads, so an upgrade that changes
 /// either fails a test instead of silently dropping the hint.
-const FILTERS: [&str; 37] = [
+const FILTERS: [&str; 38] = [
     "safe",
+    "wrap",
     "default",
     "upper",
     "lower",
@@ -65,12 +66,25 @@ const FILTERS: [&str; 37] = [
     "group_by",
 ];
 
+/// `text | wrap(width=72, indent="   ")`: plain text wrapped at `width` columns (by
+/// display width), each line after the first starting with `indent`. For text
+/// templates such as `email.txt`; a word longer than the line (a URL) is not broken.
+fn wrap(text: &str, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
+    let width = kwargs.get::<usize>("width")?.unwrap_or(72);
+    let indent = kwargs.get::<&str>("indent")?.unwrap_or("");
+    let options = textwrap::Options::new(width.max(1))
+        .subsequent_indent(indent)
+        .break_words(false);
+    Ok(textwrap::fill(text, options))
+}
+
 impl Templates {
     /// Compiles the theme's templates (with the site's overrides). Autoescape is on for HTML and XML.
     pub fn compile(files: &ThemeFiles) -> Result<Templates> {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml"]);
         tera.register_filter("safe", safe);
+        tera.register_filter("wrap", wrap);
         let fingerprint = {
             crate::content::fingerprints().hash_one((&files.templates, &files.template_origins))
         };
