@@ -266,9 +266,11 @@ impl Server {
                     python().display()
                 )
             });
+        // Dropped (and so killed) on any panic below.
+        let server = Server { child, port };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Server { child, port };
+                return server;
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
