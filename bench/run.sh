@@ -219,7 +219,8 @@ for N in "${SIZES[@]}"; do
     # The same corpus with `highlight = false`, to show what highlighting costs.
     PLAIN="$WORK/corpus-$N-plain"
     rm -rf "$PLAIN" && mkdir -p "$PLAIN"
-    ln -s "$C/content" "$PLAIN/content"
+    # A copy, not a link: sitrep refuses links that leave the site (issue 23).
+    cp -r "$C/content" "$PLAIN/content"
     # (first, so it is a top-level key, not part of a table such as [tags])
     { echo "highlight = false"; cat "$C/config.toml"; } >"$PLAIN/config.toml"
 

