@@ -375,3 +375,23 @@ fn a_login_never_goes_to_a_remote_server_in_clear_and_the_password_stays_in_the_
     assert_eq!(run.status.code(), Some(1));
     assert!(stderr.contains("SITREP_SMTP_PASSWORD"), "{stderr}");
 }
+
+#[test]
+fn a_long_subject_and_a_clipped_html_part_are_warned_about() {
+    let title =
+        "A title that goes on and on about the week's outages until no mail client shows all of it";
+    let long = "Long words here. ".repeat(7_000);
+    let issue = format!("+++\nnumber = 1\ndate = 2025-01-06\ntitle = \"{title}\"\n+++\n\n{long}\n");
+    let site = SiteTest::inline(&[("config.toml", CONFIG), ("content/issues/1.md", &issue)]);
+    let edition = edition(site.root(), Which::Number(1));
+    assert!(edition.html.len() > sitrep::email::GMAIL_CLIP_BYTES);
+    let warnings = edition.warnings.join("\n");
+    assert!(
+        warnings.contains("Gmail clips") && warnings.contains("subject"),
+        "{warnings}"
+    );
+
+    let short = "+++\nnumber = 1\ndate = 2025-01-06\ntitle = \"Short\"\n+++\n\nHi.\n";
+    site.write("content/issues/1.md", short);
+    assert!(edition(site.root(), Which::Latest).warnings.is_empty());
+}
