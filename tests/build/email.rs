@@ -383,9 +383,9 @@ fn a_long_subject_and_a_clipped_html_part_are_warned_about() {
     let long = "Long words here. ".repeat(7_000);
     let issue = format!("+++\nnumber = 1\ndate = 2025-01-06\ntitle = \"{title}\"\n+++\n\n{long}\n");
     let site = SiteTest::inline(&[("config.toml", CONFIG), ("content/issues/1.md", &issue)]);
-    let edition = edition(site.root(), Which::Number(1));
-    assert!(edition.html.len() > sitrep::email::GMAIL_CLIP_BYTES);
-    let warnings = edition.warnings.join("\n");
+    let clipped = edition(site.root(), Which::Number(1));
+    assert!(clipped.html.len() > sitrep::email::GMAIL_CLIP_BYTES);
+    let warnings = clipped.warnings.join("\n");
     assert!(
         warnings.contains("Gmail clips") && warnings.contains("subject"),
         "{warnings}"
