@@ -19,6 +19,7 @@ pub mod data;
 pub mod error;
 pub mod feeds;
 pub mod html;
+pub mod import;
 pub mod markdown;
 pub mod opml;
 pub mod output;
