@@ -221,11 +221,9 @@ fn convert(mut post: Post, base: Option<&url::Url>, conv: &htmd::HtmlToMarkdown)
     };
     let (clean, urls) = html::sanitize(&prepared, base);
     drop(prepared);
-    let structure = match conv
-        .html_to_tree(&clean)
-        .ok()
-        .and_then(|doc| html::body(&doc))
-    {
+    // The document must outlive the walk: dropping an rcdom node empties its subtree.
+    let document = conv.html_to_tree(&clean).ok();
+    let structure = match document.as_ref().and_then(html::body) {
         Some(body) => structure::of(conv, &body),
         None => Structure {
             body: conv.convert(&clean).unwrap_or(clean),

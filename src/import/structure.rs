@@ -433,3 +433,33 @@ fn named_apart(line: &str, link_text: &str) -> (String, Option<String>) {
     }
     (line.to_string(), None)
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_heading_link_and_its_commentary() {
+        let conv = super::html::converter();
+        let doc = conv
+            .html_to_tree("<p>Intro.</p><h3><a href=\"https://example.com/\">Title</a></h3><p>Why.</p>")
+            .unwrap();
+        let body = super::html::body(&doc).unwrap();
+        let s = super::of(&conv, &body);
+        assert_eq!(s.body, "Intro.");
+        assert_eq!(s.links[0].title, "Title");
+        assert_eq!(s.links[0].commentary.as_deref(), Some("Why."));
+    }
+}
+
+#[cfg(test)]
+mod sanitized {
+    #[test]
+    fn after_sanitizing() {
+        let conv = super::html::converter();
+        let (clean, _) = super::html::sanitize("<p>Intro.</p><h3><a href=\"https://example.com/\">Title</a></h3><p>Why.</p>", None);
+        eprintln!("{clean}");
+        let doc = conv.html_to_tree(&clean).unwrap();
+        let body = super::html::body(&doc).unwrap();
+        let s = super::of(&conv, &body);
+        assert_eq!(s.links.len(), 1, "{s:?}");
+    }
+}
