@@ -299,8 +299,15 @@ fn run(command: Command) -> Result<ExitCode, sitrep::Error> {
                     file,
                     args,
                     tags_from_categories,
-                } => (sitrep::import::Source::WordPress, file, args, tags_from_categories),
-                ImportFrom::Feed { file, args } => (sitrep::import::Source::Feed, file, args, false),
+                } => (
+                    sitrep::import::Source::WordPress,
+                    file,
+                    args,
+                    tags_from_categories,
+                ),
+                ImportFrom::Feed { file, args } => {
+                    (sitrep::import::Source::Feed, file, args, false)
+                }
             };
             let opts = sitrep::import::ImportOptions {
                 source,

@@ -174,7 +174,10 @@ mod tests {
         ]);
         assert_eq!(f.source.as_deref(), Some("Jane Doe — Example Blog"));
         assert_eq!(f.disclosure.as_deref(), Some("I work there."));
-        assert_eq!(f.commentary.as_deref(), Some("A long read about DNS. Worth it."));
+        assert_eq!(
+            f.commentary.as_deref(),
+            Some("A long read about DNS. Worth it.")
+        );
     }
 
     #[test]
@@ -189,7 +192,10 @@ mod tests {
         assert_eq!(split(vec![piece("Wow")]).source, None);
         let f = split(vec![piece("Intro."), piece("This is great. Read it")]);
         assert_eq!(f.source, None);
-        let f = split(vec![piece("Intro."), piece("Thanks to Sam Lee for this one.")]);
+        let f = split(vec![
+            piece("Intro."),
+            piece("Thanks to Sam Lee for this one."),
+        ]);
         assert_eq!(f.via.as_deref(), Some("Sam Lee"));
     }
 }

@@ -80,7 +80,11 @@ pub fn rfc2822(text: &str) -> Option<jiff::Zoned> {
     let text = text.trim();
     let zoned = jiff::fmt::rfc2822::parse(text).ok()?;
     let offset = zoned.offset();
-    Some(zoned.timestamp().to_zoned(jiff::tz::TimeZone::fixed(offset)))
+    Some(
+        zoned
+            .timestamp()
+            .to_zoned(jiff::tz::TimeZone::fixed(offset)),
+    )
 }
 
 /// An Atom date (`2016-10-23T10:00:00-04:00`), its offset kept.

@@ -271,7 +271,10 @@ pub fn sole_link(nodes: &[Handle]) -> Option<(String, String)> {
         return None;
     };
     let whole = text(nodes);
-    let bare = |s: &str| s.trim_matches(|c: char| c.is_whitespace() || ".:;,".contains(c)).to_string();
+    let bare = |s: &str| {
+        s.trim_matches(|c: char| c.is_whitespace() || ".:;,".contains(c))
+            .to_string()
+    };
     (is_web(href) && !title.is_empty() && bare(&whole) == bare(title))
         .then(|| (href.clone(), title.replace('\n', " ")))
 }

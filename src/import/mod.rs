@@ -119,7 +119,8 @@ pub fn run(opts: &ImportOptions, progress: &mut dyn FnMut(Progress)) -> Result<S
         ..BuildOptions::default()
     })?;
     let existing = Existing::of(&site)?;
-    let file = std::fs::File::open(&opts.file).map_err(|e| Error::io("cannot read", &opts.file, e))?;
+    let file =
+        std::fs::File::open(&opts.file).map_err(|e| Error::io("cannot read", &opts.file, e))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut summary = Summary::new(&opts.file, opts.dry_run);
     let mut converted = Vec::new();
@@ -142,7 +143,9 @@ pub fn run(opts: &ImportOptions, progress: &mut dyn FnMut(Progress)) -> Result<S
                 return Ok(());
             }
             if let Some((number, path)) = existing.origins.get(&post.id) {
-                summary.already.push((post.title.clone(), *number, path.clone()));
+                summary
+                    .already
+                    .push((post.title.clone(), *number, path.clone()));
                 return Ok(());
             }
             converted.push(convert(post, base.as_ref(), &converter));
@@ -180,7 +183,12 @@ impl Existing {
     fn of(site: &crate::Site) -> Result<Existing> {
         let mut numbers = BTreeMap::new();
         let mut origins = HashMap::new();
-        for issue in site.issues.iter().chain(&site.drafts).chain(&site.scheduled) {
+        for issue in site
+            .issues
+            .iter()
+            .chain(&site.drafts)
+            .chain(&site.scheduled)
+        {
             numbers.insert(issue.number, issue.path.clone());
             let text = std::fs::read_to_string(&issue.path)
                 .map_err(|e| Error::io("cannot read", &issue.path, e))?;
@@ -316,7 +324,12 @@ fn datetime(z: &jiff::Zoned) -> Option<toml::value::Datetime> {
 
 /// The post's title, unless it is only what `issue_title` would show anyway.
 fn title(post_title: &str, number: u32, config: &Config) -> Option<String> {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     let t = post_title.trim();
     let pattern = config.issue_title.replace("{number}", &number.to_string());
     (!t.is_empty() && norm(t) != norm(&pattern)).then(|| t.to_string())
@@ -324,7 +337,11 @@ fn title(post_title: &str, number: u32, config: &Config) -> Option<String> {
 
 /// The tags links and outages get (none without `--tags-from-categories`), and the
 /// categories outside the site's `[tags]` vocabulary with a "did you mean".
-fn tags(categories: &[String], config: &Config, from_categories: bool) -> (Vec<String>, Vec<String>) {
+fn tags(
+    categories: &[String],
+    config: &Config,
+    from_categories: bool,
+) -> (Vec<String>, Vec<String>) {
     let mut kept = Vec::new();
     let mut slugs = Vec::new();
     let mut unknown = Vec::new();

@@ -64,7 +64,8 @@ pub(super) fn assign(
         .chain([existing.highest()])
         .max()
         .unwrap_or(0);
-    let (titled, mut untitled): (Vec<_>, Vec<_>) = posts.into_iter().partition(|c| c.titled.is_some());
+    let (titled, mut untitled): (Vec<_>, Vec<_>) =
+        posts.into_iter().partition(|c| c.titled.is_some());
     // Oldest first; posts without a date keep their place at the end, in file order.
     untitled.sort_by(|a, b| match (&a.post.date, &b.post.date) {
         (Some(x), Some(y)) => x.timestamp().cmp(&y.timestamp()),
@@ -86,9 +87,10 @@ pub(super) fn assign(
     let mut next = highest;
     for c in untitled {
         let Some(n) = next.checked_add(1) else {
-            summary
-                .skipped
-                .push(Skipped::new(&c.post, "no issue number is left after the highest"));
+            summary.skipped.push(Skipped::new(
+                &c.post,
+                "no issue number is left after the highest",
+            ));
             continue;
         };
         next = n;

@@ -173,7 +173,7 @@ impl Walk<'_> {
                 }
                 return;
             }
-            if !items.is_empty() && items.iter().all(|i| links_only(i)) {
+            if !items.is_empty() && items.iter().all(links_only) {
                 self.drop_pending_section();
                 self.end_link();
                 for item in &items {
@@ -393,7 +393,9 @@ fn links_only(item: &Handle) -> bool {
 /// is `url`), nested lists and paragraphs are the commentary.
 fn outage(conv: &HtmlToMarkdown, item: &Handle) -> Option<OutageEntry> {
     let nodes = children(item);
-    let split = nodes.iter().position(|n| is_block(n) || tag(n) == Some("br"));
+    let split = nodes
+        .iter()
+        .position(|n| is_block(n) || tag(n) == Some("br"));
     let (mut head, mut rest) = match split {
         Some(i) => (nodes[..i].to_vec(), nodes[i..].to_vec()),
         None => (nodes, Vec::new()),
@@ -402,7 +404,10 @@ fn outage(conv: &HtmlToMarkdown, item: &Handle) -> Option<OutageEntry> {
         head = children(&rest[0]);
         rest.remove(0);
     }
-    let rest: Vec<Handle> = rest.into_iter().skip_while(|n| tag(n) == Some("br")).collect();
+    let rest: Vec<Handle> = rest
+        .into_iter()
+        .skip_while(|n| tag(n) == Some("br"))
+        .collect();
     let line = text(&head).replace('\n', " ");
     if line.is_empty() {
         return None;
@@ -440,7 +445,9 @@ mod tests {
     fn a_heading_link_and_its_commentary() {
         let conv = super::html::converter();
         let doc = conv
-            .html_to_tree("<p>Intro.</p><h3><a href=\"https://example.com/\">Title</a></h3><p>Why.</p>")
+            .html_to_tree(
+                "<p>Intro.</p><h3><a href=\"https://example.com/\">Title</a></h3><p>Why.</p>",
+            )
             .unwrap();
         let body = super::html::body(&doc).unwrap();
         let s = super::of(&conv, &body);
@@ -455,8 +462,10 @@ mod sanitized {
     #[test]
     fn after_sanitizing() {
         let conv = super::html::converter();
-        let (clean, _) = super::html::sanitize("<p>Intro.</p><h3><a href=\"https://example.com/\">Title</a></h3><p>Why.</p>", None);
-        eprintln!("{clean}");
+        let (clean, _) = super::html::sanitize(
+            "<p>Intro.</p><h3><a href=\"https://example.com/\">Title</a></h3><p>Why.</p>",
+            None,
+        );
         let doc = conv.html_to_tree(&clean).unwrap();
         let body = super::html::body(&doc).unwrap();
         let s = super::of(&conv, &body);

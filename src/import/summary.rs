@@ -176,10 +176,17 @@ fn plural(n: usize, noun: &str) -> String {
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let verb = if self.dry_run { "would import" } else { "imported" };
+        let verb = if self.dry_run {
+            "would import"
+        } else {
+            "imported"
+        };
         writeln!(f, "{} {verb}:", self.file.display())?;
         for i in &self.issues {
-            let draft = i.draft.map(|w| format!(", draft ({w})")).unwrap_or_default();
+            let draft = i
+                .draft
+                .map(|w| format!(", draft ({w})"))
+                .unwrap_or_default();
             writeln!(
                 f,
                 "  #{:<5} {}  {}, {}, {}; body {} ({}){draft}  {}",
@@ -213,7 +220,10 @@ impl Summary {
         if self.dry_run {
             writeln!(f, "Dry run: nothing written.")?;
         } else if self.written() == 0 {
-            writeln!(f, "Nothing written: the site already has everything this file holds.")?;
+            writeln!(
+                f,
+                "Nothing written: the site already has everything this file holds."
+            )?;
         } else {
             writeln!(f, "{} written.", plural(self.written(), "file"))?;
         }
@@ -222,7 +232,11 @@ impl Summary {
 
     fn notes(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !self.already.is_empty() {
-            writeln!(f, "Already imported ({}), left as they are:", self.already.len())?;
+            writeln!(
+                f,
+                "Already imported ({}), left as they are:",
+                self.already.len()
+            )?;
             for (title, n, path) in &self.already {
                 writeln!(f, "  #{n} {title}  ({})", path.display())?;
             }
@@ -243,43 +257,78 @@ impl Summary {
         let each = |g: &dyn Fn(&IssueLine) -> Vec<String>| -> Vec<String> {
             self.issues.iter().flat_map(g).collect()
         };
-        list(f, "Imported as drafts, never published by accident", each(&|i| {
-            i.draft
-                .map(|w| format!("#{} {}: {w}", i.number, i.title))
-                .into_iter()
-                .collect()
-        }))?;
-        list(f, "No links, outages or sponsors found: all in the body", each(&|i| {
-            let bare = i.links + i.outages + i.sponsors == 0;
-            let why = match &i.fallback {
-                Some(why) => format!("#{} {}: the structure was not valid ({why})", i.number, i.title),
-                None => format!("#{} {}", i.number, i.title),
-            };
-            (bare || i.fallback.is_some()).then_some(why).into_iter().collect()
-        }))?;
-        list(f, "Categories (not put on links; --tags-from-categories does)", each(&|i| {
-            (!i.categories.is_empty())
-                .then(|| format!("#{}: {}", i.number, i.categories.join(", ")))
-                .into_iter()
-                .collect()
-        }))?;
-        list(f, "Tags left out", each(&|i| {
-            i.unknown_tags.iter().map(|t| format!("#{}: {t}", i.number)).collect()
-        }))?;
-        list(f, "Section headings taken as structure", each(&|i| {
-            (!i.sections.is_empty())
-                .then(|| format!("#{}: {}", i.number, i.sections.join(", ")))
-                .into_iter()
-                .collect()
-        }))?;
-        list(f, "URLs that were not absolute web addresses", each(&|i| {
-            i.urls
-                .iter()
-                .map(|u| match u {
-                    UrlNote::MadeAbsolute { from, to } => format!("#{}: {from} -> {to}", i.number),
-                    UrlNote::LeftAsText(u) => format!("#{}: {u} (left as text)", i.number),
-                })
-                .collect()
-        }))
+        list(
+            f,
+            "Imported as drafts, never published by accident",
+            each(&|i| {
+                i.draft
+                    .map(|w| format!("#{} {}: {w}", i.number, i.title))
+                    .into_iter()
+                    .collect()
+            }),
+        )?;
+        list(
+            f,
+            "No links, outages or sponsors found: all in the body",
+            each(&|i| {
+                let bare = i.links + i.outages + i.sponsors == 0;
+                let why = match &i.fallback {
+                    Some(why) => format!(
+                        "#{} {}: the structure was not valid ({why})",
+                        i.number, i.title
+                    ),
+                    None => format!("#{} {}", i.number, i.title),
+                };
+                (bare || i.fallback.is_some())
+                    .then_some(why)
+                    .into_iter()
+                    .collect()
+            }),
+        )?;
+        list(
+            f,
+            "Categories (not put on links; --tags-from-categories does)",
+            each(&|i| {
+                (!i.categories.is_empty())
+                    .then(|| format!("#{}: {}", i.number, i.categories.join(", ")))
+                    .into_iter()
+                    .collect()
+            }),
+        )?;
+        list(
+            f,
+            "Tags left out",
+            each(&|i| {
+                i.unknown_tags
+                    .iter()
+                    .map(|t| format!("#{}: {t}", i.number))
+                    .collect()
+            }),
+        )?;
+        list(
+            f,
+            "Section headings taken as structure",
+            each(&|i| {
+                (!i.sections.is_empty())
+                    .then(|| format!("#{}: {}", i.number, i.sections.join(", ")))
+                    .into_iter()
+                    .collect()
+            }),
+        )?;
+        list(
+            f,
+            "URLs that were not absolute web addresses",
+            each(&|i| {
+                i.urls
+                    .iter()
+                    .map(|u| match u {
+                        UrlNote::MadeAbsolute { from, to } => {
+                            format!("#{}: {from} -> {to}", i.number)
+                        }
+                        UrlNote::LeftAsText(u) => format!("#{}: {u} (left as text)", i.number),
+                    })
+                    .collect()
+            }),
+        )
     }
 }

@@ -182,11 +182,12 @@ pub fn read<R: BufRead>(
                 let name = String::from_utf8_lossy(e.name().as_ref().as_bytes()).into_owned();
                 end_markup(&mut walk, &name);
                 walk.open.pop();
-                if walk.item.is_some() && walk.open.len() == walk.channel_depth {
-                    if let (Some(item), Some(root)) = (walk.item.take(), walk.root) {
-                        on_item(root, &walk.channel, item)?;
-                        on_progress(reader.buffer_position());
-                    }
+                if walk.item.is_some()
+                    && walk.open.len() == walk.channel_depth
+                    && let (Some(item), Some(root)) = (walk.item.take(), walk.root)
+                {
+                    on_item(root, &walk.channel, item)?;
+                    on_progress(reader.buffer_position());
                 }
             }
             Event::Text(t) => push_text(&mut walk, &t.xml10_content(), true),
@@ -256,7 +257,10 @@ fn start(
                     qname(e)
                 );
                 return Err(Error::Content(vec![Diagnostic::at(
-                    path, &text, at as usize, message,
+                    path,
+                    &text,
+                    at as usize,
+                    message,
                 )]));
             }
         };
