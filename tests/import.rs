@@ -250,3 +250,14 @@ fn malformed_xml_is_reported_with_its_line() {
     assert!(err.contains("expected `</title>`"), "{err}");
     assert_eq!(files(dir.path()), ["1.md"]);
 }
+
+#[test]
+fn an_atom_feed_with_html_content() {
+    let dir = site();
+    import(dir.path(), "feed", "atom.xml", &[]);
+    let (t, body) = front(dir.path(), 7);
+    assert_eq!(t["date"].to_string(), "2016-11-02T09:30:00+01:00");
+    assert_eq!(body, "Hi.");
+    assert_eq!(s(&t["links"][0], "url"), Some("https://sre.google/"));
+    assert_eq!(s(&t["links"][0], "commentary"), Some("Read it."));
+}
