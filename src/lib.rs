@@ -21,6 +21,7 @@ pub mod error;
 pub mod feeds;
 pub mod highlight;
 pub mod html;
+pub mod import;
 pub mod markdown;
 pub mod opml;
 pub mod output;

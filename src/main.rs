@@ -109,6 +109,14 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Import an existing newsletter: a WordPress export or a full-content RSS/Atom feed.
+    ///
+    /// One issue file per published post, links, sponsors and outages as data; never
+    /// overwrites a file. Use --dry-run to see the summary first.
+    Import {
+        #[command(subcommand)]
+        from: ImportFrom,
+    },
     /// Start the next issue: number = highest + 1, dated to the next publish_day, as a draft.
     New {
         /// The site folder, holding config.toml and content/.
@@ -139,6 +147,37 @@ enum Command {
         #[arg(long, value_name = "ADDRESS")]
         send_test: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum ImportFrom {
+    /// A WordPress export (Tools → Export), WXR 1.0–1.2.
+    Wordpress {
+        /// The export file.
+        file: PathBuf,
+        #[command(flatten)]
+        args: ImportArgs,
+        /// Put the posts' categories and tags on every link and outage.
+        #[arg(long)]
+        tags_from_categories: bool,
+    },
+    /// An RSS 2.0 (content:encoded) or Atom feed with full content.
+    Feed {
+        /// The feed file.
+        file: PathBuf,
+        #[command(flatten)]
+        args: ImportArgs,
+    },
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The site folder, holding config.toml and content/.
+    #[arg(long, short, default_value = ".")]
+    root: PathBuf,
+    /// Print the summary only; write nothing.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Args)]
@@ -278,6 +317,7 @@ fn run(command: Command) -> Result<ExitCode, sitrep::Error> {
             out,
             send_test,
         } => email(site.options(), issue, out, send_test)?,
+        Command::Import { from } => import(from)?,
         Command::New { root, date, title } => {
             let request = sitrep::scaffold::NewIssue { date, title };
             let (path, number) = sitrep::scaffold::new_issue(&root, &request, today())?;
@@ -285,6 +325,46 @@ fn run(command: Command) -> Result<ExitCode, sitrep::Error> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `sitrep import`: one export into issue files (or, with --dry-run, only the summary).
+fn import(from: ImportFrom) -> Result<(), sitrep::Error> {
+    let (source, file, args, tags) = match from {
+        ImportFrom::Wordpress {
+            file,
+            args,
+            tags_from_categories,
+        } => (
+            sitrep::import::Source::WordPress,
+            file,
+            args,
+            tags_from_categories,
+        ),
+        ImportFrom::Feed { file, args } => (sitrep::import::Source::Feed, file, args, false),
+    };
+    let opts = sitrep::import::ImportOptions {
+        source,
+        file,
+        root: args.root,
+        dry_run: args.dry_run,
+        tags_from_categories: tags,
+    };
+    let start = Instant::now();
+    let mut last = Instant::now();
+    let summary = sitrep::import::run(&opts, &mut |p| {
+        // A progress line every two seconds, only for imports that take that long.
+        if last.elapsed().as_secs() >= 2 && p.total > 0 {
+            last = Instant::now();
+            eprintln!(
+                "reading: {} % ({} items, {} s)",
+                p.read * 100 / p.total,
+                p.items,
+                start.elapsed().as_secs()
+            );
+        }
+    })?;
+    print!("{summary}");
+    Ok(())
 }
 
 /// `sitrep email`: the edition's files, their sizes and warnings, and a test send.

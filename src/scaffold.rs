@@ -143,7 +143,7 @@ fn toml_string(s: &str) -> String {
 }
 
 /// Writes `text` to `path` unless it exists; returns whether it wrote.
-fn create_new(path: &Path, text: &str) -> Result<bool> {
+pub(crate) fn create_new(path: &Path, text: &str) -> Result<bool> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("cannot create", parent, e))?;
     }
