@@ -11,7 +11,6 @@ use tera::Context;
 
 use crate::content::Issue;
 use crate::error::{Error, Result};
-use crate::highlight::PALETTE;
 use crate::render::Templates;
 use crate::render::views::Views;
 use crate::site::Site;
@@ -68,7 +67,9 @@ pub fn email(site: &Site, issue: &Issue) -> Result<(String, String)> {
         footer_text: footer.as_deref().map(&text),
         footer_html: footer,
         unsubscribe: email.unsubscribe.clone(),
-        highlight_css: highlight_css(),
+        // Mail clients show the HTML on the white it sets, in dark mode too: one set of
+        // colours, no `prefers-color-scheme` block for a client to half-apply.
+        highlight_css: crate::highlight::light_css(),
         text: TextView {
             intro: text(&issue.intro_html),
             sponsors: issue.sponsors.iter().map(|s| text(&s.html)).collect(),
@@ -109,18 +110,6 @@ fn text(html: &str) -> String {
         .unwrap_or_else(|_| crate::html::text(html))
         .trim_end()
         .to_string()
-}
-
-/// The palette's light colours (mail clients show the HTML on the white we set, in
-/// dark mode too, so one set of colours is right: no `prefers-color-scheme` block
-/// for a client to half-apply).
-fn highlight_css() -> String {
-    let mut css: String = PALETTE
-        .iter()
-        .map(|(scope, light, _)| format!(".hl-{scope} {{ color: {light}; }}\n"))
-        .collect();
-    css.push_str(".hl-heading { font-weight: bold; }\n.hl-italic { font-style: italic; }\n");
-    css
 }
 
 /// Moves the `<style>` rules into `style` attributes and drops the `<style>` element.
