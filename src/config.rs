@@ -43,6 +43,7 @@ struct RawConfig {
     safe_html: Option<bool>,
     highlight: Option<bool>,
     minify: Option<bool>,
+    search: Option<bool>,
     paginate: Option<usize>,
     timezone: Option<toml::Spanned<String>>,
     publish_future: Option<bool>,
@@ -128,6 +129,9 @@ pub struct Config {
     /// Minify the theme's and the site's CSS files on output (default): comments and
     /// spaces go, rules stay as written.
     pub minify: bool,
+    /// Build the search index (`/pagefind/`), the `/search/` page and every page's
+    /// search form (default). `false` skips all three.
+    pub search: bool,
     /// Entries per page of long index pages (tags, services, outages); 0 means one page.
     pub paginate: usize,
     /// Where a bare issue date starts: an issue dated `2026-12-13` is published from
@@ -185,6 +189,7 @@ impl Config {
             safe_html: None,
             highlight: None,
             minify: None,
+            search: None,
             paginate: None,
             timezone: None,
             publish_future: None,
@@ -219,6 +224,7 @@ impl Config {
             safe_html,
             highlight,
             minify,
+            search,
             paginate,
             timezone,
             publish_future,
@@ -323,6 +329,7 @@ impl Config {
             safe_html: safe_html.unwrap_or(false),
             highlight: highlight.unwrap_or(true),
             minify: minify.unwrap_or(true),
+            search: search.unwrap_or(true),
             paginate: paginate.unwrap_or(50),
         })
     }

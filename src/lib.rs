@@ -27,6 +27,7 @@ pub mod opml;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slugs;

@@ -22,6 +22,9 @@ pub const SERVICES: &str = "outages/services/";
 pub const TAGS: &str = "tags/";
 /// Every feed of the site, listed, and as OPML.
 pub const FEEDS: &str = "feeds/";
+/// The search page (`search = true`), and the Pagefind bundle it loads.
+pub const SEARCH: &str = "search/";
+pub const PAGEFIND: &str = "pagefind/";
 pub const OPML: &str = "feeds.opml";
 /// The page static hosts serve for a missing path.
 pub const NOT_FOUND: &str = "404.html";
@@ -40,7 +43,7 @@ pub const STYLESHEET: &str = "style.css";
 pub const SYNTAX_STYLESHEET: &str = "syntax.css";
 
 /// The first path segments sitrep's own pages use: a standalone page may not take them.
-pub const RESERVED: [&str; 4] = ["issues", "outages", "tags", "feeds"];
+pub const RESERVED: [&str; 6] = ["issues", "outages", "tags", "feeds", "search", "pagefind"];
 
 /// Page `n` (1-based) of the index at `base`: the first page keeps the stable URL.
 pub fn paged(base: &str, n: usize) -> String {

@@ -52,14 +52,36 @@ pub trait Sink: Sync {
         write(&mut bytes)?;
         self.put(Output::new(path, bytes))
     }
+
+    /// The bytes the output held at `path` before this build, if the sink has a
+    /// previous output: the search index reads its shard manifests from it, as the
+    /// output folder is its cache.
+    fn previous(&self, _path: &str) -> Option<Vec<u8>> {
+        None
+    }
+
+    /// Whether the previous output has a file at `path`.
+    fn has_previous(&self, path: &str) -> bool {
+        self.previous(path).is_some()
+    }
+
+    /// Keeps the previous output's file at `path`, unchanged, as part of this build
+    /// (a search shard none of whose pages changed); false if there is no such file.
+    fn keep(&self, _path: &str) -> bool {
+        false
+    }
 }
 
 /// Writes a streamed file's bytes into the writer it is given.
 pub type Producer<'a> = dyn FnMut(&mut dyn std::io::Write) -> Result<()> + 'a;
 
-/// Keeps every file in memory.
+/// Keeps every file in memory; `serve`'s renders also see the previous rendition
+/// (see [`Memory::after`]).
 #[derive(Default)]
-pub struct Memory(Mutex<Vec<Output>>);
+pub struct Memory(Mutex<Vec<Output>>, Option<Previous>);
+
+/// The files of an earlier render, by path.
+pub type Previous = std::sync::Arc<dyn Fn(&str) -> Option<Vec<u8>> + Send + Sync>;
 
 impl Sink for Memory {
     /// Keeps the file at its exact size: pages render into buffers sized for the largest
@@ -72,9 +94,23 @@ impl Sink for Memory {
             .push(output);
         Ok(())
     }
+
+    fn previous(&self, path: &str) -> Option<Vec<u8>> {
+        self.1.as_ref().and_then(|previous| previous(path))
+    }
+
+    /// A kept file is not copied: the caller takes it from the previous rendition.
+    fn keep(&self, path: &str) -> bool {
+        self.previous(path).is_some()
+    }
 }
 
 impl Memory {
+    /// An empty sink whose previous output is `previous` (`serve`'s last rendition).
+    pub fn after(previous: Previous) -> Self {
+        Memory(Mutex::default(), Some(previous))
+    }
+
     /// The files, sorted by path (rendering order varies between runs; output must not).
     pub fn into_outputs(self) -> Vec<Output> {
         let mut outputs = self.0.into_inner().unwrap_or_else(|e| e.into_inner());

@@ -179,6 +179,24 @@ impl Sink for Staged {
         self.record(path.to_string(), unchanged);
         Ok(())
     }
+
+    fn previous(&self, path: &str) -> Option<Vec<u8>> {
+        inside(path).ok()?;
+        self.old.as_ref()?;
+        std::fs::read(self.dir.join(path)).ok()
+    }
+
+    fn has_previous(&self, path: &str) -> bool {
+        inside(path).is_ok() && self.old.is_some() && self.dir.join(path).is_file()
+    }
+
+    fn keep(&self, path: &str) -> bool {
+        let kept = self.has_previous(path);
+        if kept {
+            self.record(path.to_string(), true);
+        }
+        kept
+    }
 }
 
 impl Staged {

@@ -88,6 +88,9 @@ fn render(
     // issues, which as the last task left one core idle).
     let others = || rayon::join(|| run.sitemap(), || run.data());
     let (rendered, (sitemap, data)) = rayon::join(all, others);
+    // After the pages, not beside them: each shard indexes on one core, and the pages
+    // already use both.
+    let search = run.search()?;
     let mut rendered: Vec<Rendered> = all_or_every_error(rendered)?
         .into_iter()
         .flatten()
@@ -95,6 +98,7 @@ fn render(
     run.entries.prune_kept();
     rendered.push(sitemap?);
     rendered.extend(data?);
+    rendered.extend(search.into_iter().map(|path| Rendered { path, key: None }));
     let mut paths: Vec<&str> = rendered.iter().map(|r| r.path.as_str()).collect();
     let robots = robots(site, templates, &base)?;
     paths.push(&robots.path);
@@ -227,6 +231,45 @@ impl Run<'_> {
             crate::data::write(self.site, self.sink)?;
         }
         Ok(paths.into_iter().map(rendered).collect())
+    }
+
+    /// The search index ([`crate::search`]), unless `search = false`. Its files carry
+    /// no `serve` key: a shard is kept by its own manifest, from the previous output.
+    fn search(&self) -> Result<Vec<String>> {
+        if !self.site.config.search {
+            return Ok(Vec::new());
+        }
+        let records = |k| self.search_records(k);
+        let (paths, _) = crate::search::write(self.site, self.sink, &records)?;
+        Ok(paths)
+    }
+
+    /// Shard `k`'s documents: its issues' search records (`search_record.html`), and
+    /// in the first shard the standalone pages.
+    fn search_records(&self, k: usize) -> Result<Vec<crate::search::Record>> {
+        let site = self.site;
+        let mut records = Vec::new();
+        for i in crate::search::shard_issues(site, k) {
+            let issue = &site.issues[i];
+            let mut ctx = with(self.base, "issue", &self.views.issue(issue));
+            ctx.insert("year", &issue.date.year());
+            let path = urls::issue(issue.number);
+            records.push(self.search_record(&path, &ctx)?);
+        }
+        for page in site.pages.iter().filter(|_| k == 0) {
+            let path = urls::page(&page.slug);
+            let view = serde_json::json!({ "title": page.title, "html": page.html });
+            records.push(self.search_record(&path, &with(self.base, "page", &view))?);
+        }
+        Ok(records)
+    }
+
+    fn search_record(&self, path: &str, ctx: &Context) -> Result<crate::search::Record> {
+        let html = self.templates.render("search_record.html", ctx, path, false)?;
+        Ok(crate::search::Record {
+            url: self.site.config.href(path),
+            html: html.as_str().unwrap_or_default().to_string(),
+        })
     }
 
     /// `sitemap.xml`: every HTML page but the 404 (the same list that is rendered), with

@@ -29,6 +29,7 @@ pub enum Page {
     Services,
     Tags,
     Feeds,
+    Search,
     OutageTag { tag: usize, n: usize },
     Service { service: usize, n: usize },
     LinkTag { tag: usize, n: usize },
@@ -68,6 +69,9 @@ pub fn all(site: &Site) -> Vec<Page> {
     pages.extend((0..site.issues.len()).map(Page::Issue));
     pages.extend((1..=chunks(&site.outages)).map(|n| Page::Outages { n }));
     pages.extend([Page::OutageTags, Page::Services, Page::Tags, Page::Feeds]);
+    if site.config.search {
+        pages.push(Page::Search);
+    }
     for (tag, t) in site.outage_tags.iter().enumerate() {
         pages.extend((1..=chunks(&t.items)).map(|n| Page::OutageTag { tag, n }));
     }
@@ -111,6 +115,7 @@ impl Page {
             Page::Services => urls::SERVICES.into(),
             Page::Tags => urls::TAGS.into(),
             Page::Feeds => urls::FEEDS.into(),
+            Page::Search => urls::SEARCH.into(),
             Page::OutageTag { tag, n } => {
                 urls::paged(&urls::outage_tag(&site.outage_tags[tag].tag.slug), n)
             }
@@ -179,7 +184,7 @@ impl Page {
                 own: Own::Standalone(i),
                 ..Inputs::default()
             },
-            Page::NotFound => Inputs::default(),
+            Page::Search | Page::NotFound => Inputs::default(),
         }
     }
 
@@ -206,6 +211,7 @@ impl Page {
             Page::Services => services(r),
             Page::Tags => tags(r),
             Page::Feeds => feeds(r),
+            Page::Search => search(r),
             Page::OutageTag { tag, n } => outage_tag(r, tag, n),
             Page::Service { n, .. } => service(r, n),
             Page::LinkTag { tag, n } => link_tag(r, tag, n),
@@ -316,6 +322,14 @@ fn tags(r: &Reader) -> Result<PageJob> {
     let description = "Links grouped by tag.".into();
     let mut job = PageJob::new("tags.html", "tags", "Tags".into(), description);
     job.ctx.insert("tags", &r.link_tags()?);
+    Ok(job)
+}
+
+fn search(r: &Reader) -> Result<PageJob> {
+    let site = r.site();
+    let description = format!("Search every issue, link and outage of {}.", site.config.title);
+    let mut job = PageJob::new("search.html", "search", "Search".into(), description);
+    job.ctx.insert("bundles", &crate::search::bundles(site));
     Ok(job)
 }
 

@@ -45,6 +45,8 @@ pub struct SiteView<'a> {
     pub links_json_url: String,
     pub stylesheet_url: String,
     pub syntax_stylesheet_url: String,
+    /// The search page, when `search = true` (the header's form posts to it).
+    pub search_url: Option<String>,
     pub pages: Vec<NavPage<'a>>,
     pub generator: &'static str,
 }
@@ -306,6 +308,7 @@ impl<'a> Views<'a> {
             links_json_url: c.href(urls::LINKS_JSON),
             stylesheet_url: c.href(urls::STYLESHEET),
             syntax_stylesheet_url: c.href(urls::SYNTAX_STYLESHEET),
+            search_url: c.search.then(|| c.href(urls::SEARCH)),
             pages: self
                 .site
                 .pages
