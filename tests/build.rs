@@ -38,6 +38,8 @@ mod output;
 mod pagination;
 #[path = "build/schedule.rs"]
 mod schedule;
+#[path = "build/search.rs"]
+mod search;
 #[path = "build/second_site.rs"]
 mod second_site;
 /// Symlinks that leave the site, and the content cache re-reading reported files.

@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
+pub mod browser;
+
 /// The binary under test.
 pub const SITREP: &str = env!("CARGO_BIN_EXE_sitrep");
 
