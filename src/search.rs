@@ -113,7 +113,12 @@ pub fn write(
 
 /// Shard `k`: kept if the previous output's copy was built from the same records,
 /// else indexed. Returns its paths and whether it was indexed.
-fn shard(sink: &dyn Sink, k: usize, language: &str, records: Vec<Record>) -> Result<(Vec<String>, bool)> {
+fn shard(
+    sink: &dyn Sink,
+    k: usize,
+    language: &str,
+    records: Vec<Record>,
+) -> Result<(Vec<String>, bool)> {
     let dir = bundle_path(k);
     let key = format!(
         "{:016x}",
@@ -146,7 +151,10 @@ fn kept(sink: &dyn Sink, dir: &str, manifest_path: &str, key: &str) -> Option<Ve
     let old: ShardManifest = serde_json::from_slice(&sink.previous(manifest_path)?).ok()?;
     let mut paths: Vec<String> = old.files.iter().map(|f| format!("{dir}{f}")).collect();
     let sound = old.key == key
-        && old.files.iter().all(|f| crate::output::is_relative_normal(f))
+        && old
+            .files
+            .iter()
+            .all(|f| crate::output::is_relative_normal(f))
         && paths.iter().all(|p| sink.has_previous(p));
     if !sound {
         return None;

@@ -43,11 +43,22 @@ fn unique_commentary_word(dir: &Path) -> (String, i64) {
             *counts.entry(w).or_default() += 1;
         }
     }
-    for file in files.iter().filter(|f| f.to_string_lossy().contains("/issues/")) {
+    for file in files
+        .iter()
+        .filter(|f| f.to_string_lossy().contains("/issues/"))
+    {
         let fm = front_matter(&std::fs::read_to_string(file).unwrap());
         let number = fm["number"].as_integer().unwrap();
-        for link in fm.get("links").and_then(|l| l.as_array()).into_iter().flatten() {
-            let commentary = link.get("commentary").and_then(|c| c.as_str()).unwrap_or("");
+        for link in fm
+            .get("links")
+            .and_then(|l| l.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let commentary = link
+                .get("commentary")
+                .and_then(|c| c.as_str())
+                .unwrap_or("");
             if let Some(w) = words(commentary).into_iter().find(|w| counts[w] == 1) {
                 return (w, number);
             }
@@ -67,7 +78,8 @@ fn anchor_of(page_html: &str, word: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_reader_finds_a_link_by_a_word_of_its_commentary_searches_from_the_header_and_filters_by_tag() {
+async fn a_reader_finds_a_link_by_a_word_of_its_commentary_searches_from_the_header_and_filters_by_tag()
+ {
     if !browser_tools_present() {
         return;
     }
@@ -81,14 +93,27 @@ async fn a_reader_finds_a_link_by_a_word_of_its_commentary_searches_from_the_hea
     let client = browser.session().await;
 
     // 1. A shareable search URL finds the link, under its own anchor.
-    client.goto(&server.at(&format!("search/?q={word}"))).await.unwrap();
-    let links = poll_page(&client, "a result for the word", SEARCH_DEADLINE, RESULT_LINKS, |v| {
-        v.as_array().is_some_and(|a| a.iter().any(|h| h == anchor.as_str()))
-    })
+    client
+        .goto(&server.at(&format!("search/?q={word}")))
+        .await
+        .unwrap();
+    let links = poll_page(
+        &client,
+        "a result for the word",
+        SEARCH_DEADLINE,
+        RESULT_LINKS,
+        |v| {
+            v.as_array()
+                .is_some_and(|a| a.iter().any(|h| h == anchor.as_str()))
+        },
+    )
     .await;
     let links = links.as_array().unwrap();
     assert!(
-        links.iter().all(|h| h.as_str().unwrap().starts_with(&format!("/issues/{number}/"))),
+        links.iter().all(|h| h
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("/issues/{number}/"))),
         "{word} is only in issue {number}, yet: {links:?}"
     );
 
@@ -108,13 +133,20 @@ async fn a_reader_finds_a_link_by_a_word_of_its_commentary_searches_from_the_hea
          i.form.submit(); return true"
     );
     eval(&client, &typed).await;
-    let links = poll_page(&client, "results for the service", SEARCH_DEADLINE, RESULT_LINKS, |v| {
-        v.as_array().is_some_and(|a| !a.is_empty())
-    })
+    let links = poll_page(
+        &client,
+        "results for the service",
+        SEARCH_DEADLINE,
+        RESULT_LINKS,
+        |v| v.as_array().is_some_and(|a| !a.is_empty()),
+    )
     .await;
     let url = client.current_url().await.unwrap();
     assert_eq!(url.path(), "/search/");
-    assert_eq!(url.query_pairs().find(|(k, _)| k == "q").unwrap().1, service.as_str());
+    assert_eq!(
+        url.query_pairs().find(|(k, _)| k == "q").unwrap().1,
+        service.as_str()
+    );
     let with_service = links.as_array().unwrap().iter().any(|h| {
         let page = get(&server.at(h.as_str().unwrap().trim_start_matches('/'))).body;
         page.contains(&format!(">{service}</a>"))
@@ -123,37 +155,63 @@ async fn a_reader_finds_a_link_by_a_word_of_its_commentary_searches_from_the_hea
 
     // 3. A tag filter narrows a broad search to issues carrying the tag.
     client.goto(&server.at("search/?q=outage")).await.unwrap();
-    let before = poll_page(&client, "results for `outage`", SEARCH_DEADLINE, RESULT_LINKS, |v| {
-        v.as_array().is_some_and(|a| a.len() > 1)
-    })
+    let before = poll_page(
+        &client,
+        "results for `outage`",
+        SEARCH_DEADLINE,
+        RESULT_LINKS,
+        |v| v.as_array().is_some_and(|a| a.len() > 1),
+    )
     .await;
     let open_tags = "document.querySelectorAll('.pagefind-ui__filter-block').forEach(d => d.open = true); \
         const boxes = Array.from(document.querySelectorAll('.pagefind-ui__filter-checkbox')) \
           .filter(b => b.name === 'tag' || (b.id || '').includes('tag')); \
         return boxes.map(b => [b.id, b.value, b.parentElement.innerText])";
-    let boxes = poll_page(&client, "the tag filters", SEARCH_DEADLINE, open_tags, |v| {
-        v.as_array().is_some_and(|a| !a.is_empty())
-    })
+    let boxes = poll_page(
+        &client,
+        "the tag filters",
+        SEARCH_DEADLINE,
+        open_tags,
+        |v| v.as_array().is_some_and(|a| !a.is_empty()),
+    )
     .await;
     // The rarest tag in the list narrows the most.
     let boxes = boxes.as_array().unwrap();
     let count = |b: &serde_json::Value| {
         let label = b[2].as_str().unwrap_or("");
-        label.rsplit(|c: char| !c.is_ascii_digit()).find(|s| !s.is_empty()).and_then(|n| n.parse::<usize>().ok()).unwrap_or(usize::MAX)
+        label
+            .rsplit(|c: char| !c.is_ascii_digit())
+            .find(|s| !s.is_empty())
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(usize::MAX)
     };
     let rare = boxes.iter().min_by_key(|b| count(b)).unwrap();
     let (id, tag) = (rare[0].as_str().unwrap(), rare[1].as_str().unwrap());
-    eval(&client, &format!("document.getElementById({id:?}).click(); return true")).await;
+    eval(
+        &client,
+        &format!("document.getElementById({id:?}).click(); return true"),
+    )
+    .await;
     let before_len = before.as_array().unwrap().len();
-    let after = poll_page(&client, "fewer results with the tag", SEARCH_DEADLINE, RESULT_LINKS, |v| {
-        v.as_array().is_some_and(|a| !a.is_empty() && a.len() < before_len)
-    })
+    let after = poll_page(
+        &client,
+        "fewer results with the tag",
+        SEARCH_DEADLINE,
+        RESULT_LINKS,
+        |v| {
+            v.as_array()
+                .is_some_and(|a| !a.is_empty() && a.len() < before_len)
+        },
+    )
     .await;
     for href in after.as_array().unwrap() {
         let href = href.as_str().unwrap();
         let page_url = href.split('#').next().unwrap().trim_start_matches('/');
         let page = get(&server.at(page_url)).body;
-        assert!(page.contains(&format!("rel=\"tag\">{tag}</a>")), "{href} has no tag {tag}");
+        assert!(
+            page.contains(&format!("rel=\"tag\">{tag}</a>")),
+            "{href} has no tag {tag}"
+        );
     }
 
     let _ = client.close().await;

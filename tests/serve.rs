@@ -528,7 +528,9 @@ fn ctrl_c_stops_the_server_while_a_browser_listens_for_reloads() {
     assert_stops_on_ctrl_c(server);
 }
 
-use support::browser::{BODY_TEXT, Browser, OVERLAY_TEXT, browser_tools_present, eval, poll_page, BROWSER_DEADLINE};
+use support::browser::{
+    BODY_TEXT, BROWSER_DEADLINE, Browser, OVERLAY_TEXT, browser_tools_present, eval, poll_page,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_reloads_on_save_and_shows_build_errors_over_the_page() {

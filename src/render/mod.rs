@@ -265,7 +265,9 @@ impl Run<'_> {
     }
 
     fn search_record(&self, path: &str, ctx: &Context) -> Result<crate::search::Record> {
-        let html = self.templates.render("search_record.html", ctx, path, false)?;
+        let html = self
+            .templates
+            .render("search_record.html", ctx, path, false)?;
         Ok(crate::search::Record {
             url: self.site.config.href(path),
             html: html.as_str().unwrap_or_default().to_string(),

@@ -327,7 +327,10 @@ fn tags(r: &Reader) -> Result<PageJob> {
 
 fn search(r: &Reader) -> Result<PageJob> {
     let site = r.site();
-    let description = format!("Search every issue, link and outage of {}.", site.config.title);
+    let description = format!(
+        "Search every issue, link and outage of {}.",
+        site.config.title
+    );
     let mut job = PageJob::new("search.html", "search", "Search".into(), description);
     job.ctx.insert("bundles", &crate::search::bundles(site));
     Ok(job)

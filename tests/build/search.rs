@@ -19,7 +19,9 @@ fn fragments(out: &Path) -> Vec<serde_json::Value> {
             flate2::read::GzDecoder::new(&bytes[..])
                 .read_to_string(&mut text)
                 .unwrap();
-            let json = text.strip_prefix("pagefind_dcd").expect("Pagefind's fragment header");
+            let json = text
+                .strip_prefix("pagefind_dcd")
+                .expect("Pagefind's fragment header");
             found.push(serde_json::from_str(json).unwrap());
         }
     }
@@ -47,7 +49,9 @@ fn every_issue_and_page_is_indexed_with_its_links_and_outages_as_anchors_and_no_
     let site = SiteTest::example();
     let built = site.build();
     let issues = site.published();
-    let pages = std::fs::read_dir(repo().join("content/pages")).unwrap().count();
+    let pages = std::fs::read_dir(repo().join("content/pages"))
+        .unwrap()
+        .count();
     assert_eq!(indexed_pages(built.dir()), (issues.len() + pages) as u64);
 
     let fragments = fragments(built.dir());
@@ -55,10 +59,15 @@ fn every_issue_and_page_is_indexed_with_its_links_and_outages_as_anchors_and_no_
         .iter()
         .map(|f| f["url"].as_str().unwrap().to_string())
         .collect();
-    let mut expected: BTreeSet<String> =
-        issues.iter().map(|i| format!("/issues/{}/", i.number())).collect();
+    let mut expected: BTreeSet<String> = issues
+        .iter()
+        .map(|i| format!("/issues/{}/", i.number()))
+        .collect();
     expected.insert("/about/".into());
-    assert_eq!(urls, expected, "only issue and standalone pages are indexed");
+    assert_eq!(
+        urls, expected,
+        "only issue and standalone pages are indexed"
+    );
 
     // Each link and outage is an anchor with its title, and that anchor exists on the page.
     for issue in &issues {
@@ -72,7 +81,11 @@ fn every_issue_and_page_is_indexed_with_its_links_and_outages_as_anchors_and_no_
             .filter_map(|a| Some((a["id"].as_str()?, a["title"].as_str()?)))
             .collect();
         let entries = issue.tables("links").len() + issue.tables("outages").len();
-        assert_eq!(titled.len(), entries, "{url}: one titled anchor per link and outage");
+        assert_eq!(
+            titled.len(),
+            entries,
+            "{url}: one titled anchor per link and outage"
+        );
         for (id, title) in &titled {
             let article = page.all(&format!("article[id='{id}']"));
             assert_eq!(article.len(), 1, "{url}#{id} is not on the page");
@@ -88,7 +101,11 @@ fn every_issue_and_page_is_indexed_with_its_links_and_outages_as_anchors_and_no_
         for outage in issue.tables("outages") {
             let service = outage["service"].as_str().unwrap();
             assert!(
-                filters["service"].as_array().unwrap().iter().any(|s| s == service),
+                filters["service"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|s| s == service),
                 "{url}: no service filter {service}: {filters}"
             );
         }
@@ -109,7 +126,9 @@ fn a_rebuild_with_nothing_changed_writes_no_index_file_and_an_edit_rewrites_the_
     std::fs::write(&file, body).unwrap();
     let (_, edited) = site.build_into(out.path(), false).unwrap();
     assert!(edited.written > 1, "{edited:?}");
-    let words = std::fs::read_dir(out.path().join("pagefind/index")).unwrap().count();
+    let words = std::fs::read_dir(out.path().join("pagefind/index"))
+        .unwrap()
+        .count();
     assert!(words > 0);
     let fragments = fragments(out.path());
     assert!(
@@ -134,14 +153,20 @@ fn shards_of_an_archive_are_kept_when_none_of_their_issues_changed() {
             ),
         ));
     }
-    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
     let site = SiteTest::inline(&refs);
     let out = tempfile::TempDir::new().unwrap();
     site.build_into(out.path(), false).unwrap();
     assert!(out.path().join("pagefind/1/pagefind-entry.json").is_file());
     assert_eq!(indexed_pages(out.path()), 501);
     let search = std::fs::read_to_string(out.path().join("search/index.html")).unwrap();
-    assert!(search.contains("data-bundles=\"/pagefind/ /pagefind/1/ \""), "{search}");
+    assert!(
+        search.contains("data-bundles=\"/pagefind/ /pagefind/1/ \""),
+        "{search}"
+    );
 
     let first_shard = std::fs::read(out.path().join("pagefind/sitrep-shard.json")).unwrap();
     let inode = |p: &str| {
@@ -149,16 +174,30 @@ fn shards_of_an_archive_are_kept_when_none_of_their_issues_changed() {
         std::fs::metadata(out.path().join(p)).unwrap().ino()
     };
     let before = inode("pagefind/pagefind-entry.json");
-    site.write("content/issues/501.md", &refs[501].1.replace("Word501", "Changed501"));
+    site.write(
+        "content/issues/501.md",
+        &refs[501].1.replace("Word501", "Changed501"),
+    );
     site.build_into(out.path(), false).unwrap();
     assert_eq!(
         std::fs::read(out.path().join("pagefind/sitrep-shard.json")).unwrap(),
         first_shard
     );
-    assert_eq!(inode("pagefind/pagefind-entry.json"), before, "the first shard was rewritten");
+    assert_eq!(
+        inode("pagefind/pagefind-entry.json"),
+        before,
+        "the first shard was rewritten"
+    );
     let last = fragments(out.path());
-    assert!(last.iter().any(|f| f["content"].as_str().unwrap().contains("Changed501")));
-    assert!(!last.iter().any(|f| f["content"].as_str().unwrap().contains("Word501")));
+    assert!(
+        last.iter()
+            .any(|f| f["content"].as_str().unwrap().contains("Changed501"))
+    );
+    assert!(
+        !last
+            .iter()
+            .any(|f| f["content"].as_str().unwrap().contains("Word501"))
+    );
 }
 
 #[test]
@@ -184,7 +223,12 @@ fn every_page_has_a_search_form_leading_to_the_search_page_which_works_without_j
             continue;
         }
         let form = page.one("form[role=search]");
-        assert_eq!(form.value().attr("action"), Some("/search/"), "{}", page.site_path());
+        assert_eq!(
+            form.value().attr("action"),
+            Some("/search/"),
+            "{}",
+            page.site_path()
+        );
         assert_eq!(form.value().attr("method"), Some("get"));
         let input = page.one("form[role=search] input[name=q]");
         let id = input.value().attr("id").unwrap();
@@ -196,7 +240,11 @@ fn every_page_has_a_search_form_leading_to_the_search_page_which_works_without_j
         assert!(noscript.contains(&format!("href=\"{href}\"")), "{noscript}");
     }
     assert!(noscript.contains("needs JavaScript"));
-    for asset in ["pagefind/pagefind-ui.js", "pagefind/pagefind-ui.css", "pagefind/pagefind.js"] {
+    for asset in [
+        "pagefind/pagefind-ui.js",
+        "pagefind/pagefind-ui.css",
+        "pagefind/pagefind.js",
+    ] {
         assert!(built.exists(asset), "{asset}");
     }
 }

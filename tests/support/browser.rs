@@ -192,4 +192,3 @@ pub fn browser_tools_present() -> bool {
     }
     true
 }
-
