@@ -167,6 +167,22 @@ fn kept(sink: &dyn Sink, dir: &str, manifest_path: &str, key: &str) -> Option<Ve
 /// folder). Only the primary bundle keeps Pagefind's scripts, styles and WebAssembly:
 /// merged bundles need only their index.
 fn index(records: Vec<Record>, language: &str, primary: bool) -> Result<Vec<(String, Vec<u8>)>> {
+    // On a thread of its own: Pagefind's API is async, and `serve` renders from
+    // inside its server's runtime, where another runtime cannot block.
+    std::thread::scope(|scope| {
+        scope
+            .spawn(move || index_here(records, language, primary))
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal("the search indexer panicked".into())))
+    })
+}
+
+/// [`index`], on the calling thread.
+fn index_here(
+    records: Vec<Record>,
+    language: &str,
+    primary: bool,
+) -> Result<Vec<(String, Vec<u8>)>> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
     let failed = |e: anyhow::Error| Error::Internal(format!("building the search index: {e:#}"));

@@ -34,13 +34,16 @@ fn unique_commentary_word(dir: &Path) -> (String, i64) {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     let words = |text: &str| -> Vec<String> {
         text.split(|c: char| !c.is_ascii_alphabetic())
-            .filter(|w| w.len() >= 9)
+            .filter(|w| w.len() >= 7)
             .map(str::to_lowercase)
             .collect()
     };
+    // Pagefind stems words: count by a 7-letter prefix, so no relative of it
+    // ("generator" for "generated") is anywhere else either.
+    let stem = |w: &str| w[..7].to_string();
     for file in &files {
         for w in words(&std::fs::read_to_string(file).unwrap()) {
-            *counts.entry(w).or_default() += 1;
+            *counts.entry(stem(&w)).or_default() += 1;
         }
     }
     for file in files
@@ -59,7 +62,10 @@ fn unique_commentary_word(dir: &Path) -> (String, i64) {
                 .get("commentary")
                 .and_then(|c| c.as_str())
                 .unwrap_or("");
-            if let Some(w) = words(commentary).into_iter().find(|w| counts[w] == 1) {
+            if let Some(w) = words(commentary)
+                .into_iter()
+                .find(|w| w.len() >= 9 && counts[&stem(w)] == 1)
+            {
                 return (w, number);
             }
         }
