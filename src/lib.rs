@@ -82,8 +82,16 @@ pub fn render_site(site: &Site) -> Result<Vec<Output>> {
 
 /// Renders every output file of `site` into `sink`; returns their paths, checked for collisions.
 pub fn render_into(site: &Site, sink: &dyn output::Sink) -> Result<Vec<String>> {
-    let rendered = render::site(site, sink, None)?;
+    let rendered = render::site(site, sink, None, render::Index::Build)?;
     Ok(rendered.into_iter().map(|r| r.path).collect())
+}
+
+/// What `check` renders: every output file of `site` in memory, sorted by path, but no
+/// search index (its records are rendered, so their template's errors are found).
+pub fn render_for_check(site: &Site) -> Result<Vec<Output>> {
+    let memory = output::Memory::default();
+    render::site(site, &memory, None, render::Index::RecordsOnly)?;
+    Ok(memory.into_outputs())
 }
 
 /// Loads, renders and writes the site into `out_dir`. Pages stream into a staging

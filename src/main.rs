@@ -419,7 +419,7 @@ fn today() -> jiff::civil::Date {
 /// Loads and renders everything (reporting all errors), then the style warnings.
 fn check(opts: BuildOptions, deny_warnings: bool) -> Result<ExitCode, sitrep::Error> {
     let site = sitrep::load(&opts)?;
-    let outputs = sitrep::render_site(&site)?;
+    let outputs = sitrep::render_for_check(&site)?;
     let warnings = sitrep::check::run(&site, &outputs);
     for w in &warnings {
         eprintln!("{w}");

@@ -93,6 +93,11 @@ async fn a_reader_finds_a_link_by_a_word_of_its_commentary_searches_from_the_hea
     copy_example(temp.path());
     let (word, number) = unique_commentary_word(temp.path());
     let server = Server::start(temp.path(), &[]);
+    // Pages are served at once; the index follows in the background.
+    let indexed = |l: &str| l.starts_with("Search index:");
+    server
+        .stdout
+        .wait_line("the first search index", SEARCH_DEADLINE, indexed);
     let issue_page = get(&server.at(&format!("issues/{number}/"))).body;
     let anchor = format!("/issues/{number}/#{}", anchor_of(&issue_page, &word));
     let browser = Browser::start(temp.path());
@@ -219,6 +224,45 @@ async fn a_reader_finds_a_link_by_a_word_of_its_commentary_searches_from_the_hea
             "{href} has no tag {tag}"
         );
     }
+
+    // 4. An edit is searchable once serve's background index has caught up.
+    let fresh = "quokkaresilience";
+    let newest = newest.iter().max().expect("an issue file");
+    let text = std::fs::read_to_string(newest).unwrap();
+    let from = server.stdout.len();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("commentary = \"") && !l.starts_with("commentary = \"\"\""))
+        .unwrap_or_else(|| panic!("{} has a one-line commentary", newest.display()));
+    let edited = text.replacen(line, &line.replacen('"', &format!("\"{fresh} "), 1), 1);
+    std::fs::write(newest, edited).unwrap();
+    server
+        .stdout
+        .wait_line_after(from, "the index after the edit", SEARCH_DEADLINE, indexed);
+    client
+        .goto(&server.at(&format!("search/?q={fresh}")))
+        .await
+        .unwrap();
+    let found = poll_page(
+        &client,
+        "a result for the edited word",
+        SEARCH_DEADLINE,
+        RESULT_LINKS,
+        |v| v.as_array().is_some_and(|a| !a.is_empty()),
+    )
+    .await;
+    let edited_issue = format!("/issues/{}/", front_matter(&text)["number"]);
+    let hrefs: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|h| h.as_str())
+        .collect();
+    assert!(
+        hrefs.iter().all(|h| h.starts_with(&edited_issue))
+            && hrefs.iter().any(|h| h.contains("#link-")),
+        "{fresh} is only in a link of {edited_issue}, yet: {hrefs:?}"
+    );
 
     let _ = client.close().await;
     drop(browser);

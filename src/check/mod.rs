@@ -22,7 +22,7 @@
 //! ```no_run
 //! # fn main() -> sitrep::Result<()> {
 //! let site = sitrep::load(&sitrep::BuildOptions { root: "mysite".into(), ..Default::default() })?;
-//! let outputs = sitrep::render_site(&site)?;
+//! let outputs = sitrep::render_for_check(&site)?;
 //! for warning in sitrep::check::run(&site, &outputs) {
 //!     eprintln!("{warning}");
 //! }

@@ -78,12 +78,12 @@ pub type Producer<'a> = dyn FnMut(&mut dyn std::io::Write) -> Result<()> + 'a;
 /// Keeps every file in memory; `serve`'s renders also see the previous rendition
 /// (see [`Memory::after`]).
 #[derive(Default)]
-pub struct Memory(Mutex<Vec<Output>>, Option<Previous>);
+pub struct Memory<'a>(Mutex<Vec<Output>>, Option<Previous<'a>>);
 
-/// The files of an earlier render, by path.
-pub type Previous = std::sync::Arc<dyn Fn(&str) -> Option<Vec<u8>> + Send + Sync>;
+/// The files of an earlier render, by path (shared, not copied).
+pub type Previous<'a> = &'a (dyn Fn(&str) -> Option<std::sync::Arc<Vec<u8>>> + Sync);
 
-impl Sink for Memory {
+impl Sink for Memory<'_> {
     /// Keeps the file at its exact size: pages render into buffers sized for the largest
     /// page (see `Templates::render_file`), and `serve` holds every page for the session.
     fn put(&self, mut output: Output) -> Result<()> {
@@ -96,19 +96,27 @@ impl Sink for Memory {
     }
 
     fn previous(&self, path: &str) -> Option<Vec<u8>> {
-        self.1.as_ref().and_then(|previous| previous(path))
+        self.held(path).map(|bytes| bytes.to_vec())
+    }
+
+    fn has_previous(&self, path: &str) -> bool {
+        self.held(path).is_some()
     }
 
     /// A kept file is not copied: the caller takes it from the previous rendition.
     fn keep(&self, path: &str) -> bool {
-        self.previous(path).is_some()
+        self.has_previous(path)
     }
 }
 
-impl Memory {
+impl<'a> Memory<'a> {
     /// An empty sink whose previous output is `previous` (`serve`'s last rendition).
-    pub fn after(previous: Previous) -> Self {
+    pub fn after(previous: Previous<'a>) -> Self {
         Memory(Mutex::default(), Some(previous))
+    }
+
+    fn held(&self, path: &str) -> Option<std::sync::Arc<Vec<u8>>> {
+        self.1.and_then(|previous| previous(path))
     }
 
     /// The files, sorted by path (rendering order varies between runs; output must not).

@@ -88,13 +88,26 @@ pub struct Incremental {
 impl Incremental {
     /// Renders `site`, re-rendering only what changed since `previous` (an empty
     /// [`Rendition`] the first time). On failure nothing is kept from the attempt.
+    ///
+    /// The search index is left out and `previous`'s is carried over as it was:
+    /// [`reindex`] brings it up to date afterwards, so an edit's pages need not wait
+    /// for it.
     pub fn rerender(&self, site: &Site, previous: &Rendition) -> Result<Rendition> {
         let memory = Memory::default();
         let reuse = Reuse {
             known: &previous.keys,
             entries: &self.entries,
         };
-        let rendered = super::site(site, &memory, Some(reuse))?;
+        let mut rendered = super::site(site, &memory, Some(reuse), super::Index::Defer)?;
+        if site.config.search {
+            let index = previous
+                .paths()
+                .filter(|p| p.starts_with(crate::urls::PAGEFIND));
+            rendered.extend(index.map(|path| Rendered {
+                path: path.to_string(),
+                key: None,
+            }));
+        }
         let mut fresh: HashMap<String, Vec<u8>> = memory
             .into_outputs()
             .into_iter()
@@ -129,6 +142,37 @@ impl Incremental {
     pub fn kept_entries(&self) -> usize {
         self.entries.len()
     }
+}
+
+/// `current` with the search index of `site` brought up to date (the part of a
+/// render [`Incremental::rerender`] leaves out): shards whose records are unchanged
+/// are kept, the others indexed anew. Returns the rendition and what was indexed.
+pub fn reindex(site: &Site, current: &Rendition) -> Result<(Rendition, crate::search::Indexed)> {
+    let held = |path: &str| current.files.get(path).cloned();
+    let memory = Memory::after(&held);
+    let (paths, indexed) = super::search_index(site, &memory)?;
+    let mut fresh: HashMap<String, Vec<u8>> = memory
+        .into_outputs()
+        .into_iter()
+        .map(|o| (o.path, o.bytes))
+        .collect();
+    let wanted: HashSet<&str> = paths.iter().map(String::as_str).collect();
+    let mut files = current.files.clone();
+    files.retain(|path, _| {
+        !path.starts_with(crate::urls::PAGEFIND) || wanted.contains(path.as_str())
+    });
+    let rendered = fresh.len();
+    for (path, bytes) in fresh.drain() {
+        files.insert(path, Arc::new(bytes));
+    }
+    let next = Rendition {
+        files,
+        keys: current.keys.clone(),
+        rendered,
+        reused: paths.len() - rendered,
+        pages_rendered: 0,
+    };
+    Ok((next, indexed))
 }
 
 /// Everything every page depends on: templates, settings, navigation and tag names.

@@ -19,6 +19,7 @@
 pub(crate) mod entries;
 pub(crate) mod feed;
 pub mod incremental;
+pub mod index;
 pub(crate) mod inputs;
 pub(crate) mod pages;
 pub mod templates;
@@ -35,6 +36,7 @@ use crate::theme::Files;
 use crate::urls;
 use feed::Feed;
 use incremental::{Known, Rendered, Reuse};
+pub use index::{Index, search_index};
 use inputs::{EntryKind, Full, Inputs, Reader};
 use pages::{Page, PageJob};
 pub use templates::Templates;
@@ -42,11 +44,16 @@ use views::Views;
 
 /// Loads the theme, compiles it and renders every output of `site` into `sink`,
 /// checking their paths for collisions. With `reuse`, pages whose key is unchanged
-/// are not rendered (see [`incremental`]).
-pub(crate) fn site(site: &Site, sink: &dyn Sink, reuse: Option<Reuse>) -> Result<Vec<Rendered>> {
+/// are not rendered (see [`incremental`]); `index` says what becomes of the search index.
+pub(crate) fn site(
+    site: &Site,
+    sink: &dyn Sink,
+    reuse: Option<Reuse>,
+    index: Index,
+) -> Result<Vec<Rendered>> {
     let files = crate::theme::load(&site.config)?;
     let templates = Templates::compile(&files)?;
-    let rendered = render(site, &templates, &files.statics, sink, reuse)?;
+    let rendered = render(site, &templates, &files.statics, sink, reuse, index)?;
     let paths: Vec<String> = rendered.iter().map(|r| r.path.clone()).collect();
     crate::output::check(&paths)?;
     Ok(rendered)
@@ -60,6 +67,7 @@ fn render(
     statics: &Files,
     sink: &dyn Sink,
     reuse: Option<Reuse>,
+    index: Index,
 ) -> Result<Vec<Rendered>> {
     let views = Views::new(site);
     let mut base = Context::new();
@@ -90,7 +98,13 @@ fn render(
     let (rendered, (sitemap, data)) = rayon::join(all, others);
     // After the pages, not beside them: each shard indexes on one core, and the pages
     // already use both.
-    let search = run.search()?;
+    let records = index::Records {
+        site,
+        templates,
+        views: &views,
+        base: &base,
+    };
+    let (search, _) = records.write(sink, index)?;
     let mut rendered: Vec<Rendered> = all_or_every_error(rendered)?
         .into_iter()
         .flatten()
@@ -231,47 +245,6 @@ impl Run<'_> {
             crate::data::write(self.site, self.sink)?;
         }
         Ok(paths.into_iter().map(rendered).collect())
-    }
-
-    /// The search index ([`crate::search`]), unless `search = false`. Its files carry
-    /// no `serve` key: a shard is kept by its own manifest, from the previous output.
-    fn search(&self) -> Result<Vec<String>> {
-        if !self.site.config.search {
-            return Ok(Vec::new());
-        }
-        let records = |k| self.search_records(k);
-        let (paths, _) = crate::search::write(self.site, self.sink, &records)?;
-        Ok(paths)
-    }
-
-    /// Shard `k`'s documents: its issues' search records (`search_record.html`), and
-    /// in the first shard the standalone pages.
-    fn search_records(&self, k: usize) -> Result<Vec<crate::search::Record>> {
-        let site = self.site;
-        let mut records = Vec::new();
-        for i in crate::search::shard_issues(site, k) {
-            let issue = &site.issues[i];
-            let mut ctx = with(self.base, "issue", &self.views.issue(issue));
-            ctx.insert("year", &issue.date.year());
-            let path = urls::issue(issue.number);
-            records.push(self.search_record(&path, &ctx)?);
-        }
-        for page in site.pages.iter().filter(|_| k == 0) {
-            let path = urls::page(&page.slug);
-            let view = serde_json::json!({ "title": page.title, "html": page.html });
-            records.push(self.search_record(&path, &with(self.base, "page", &view))?);
-        }
-        Ok(records)
-    }
-
-    fn search_record(&self, path: &str, ctx: &Context) -> Result<crate::search::Record> {
-        let html = self
-            .templates
-            .render("search_record.html", ctx, path, false)?;
-        Ok(crate::search::Record {
-            url: self.site.config.href(path),
-            html: html.as_str().unwrap_or_default().to_string(),
-        })
     }
 
     /// `sitemap.xml`: every HTML page but the 404 (the same list that is rendered), with

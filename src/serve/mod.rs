@@ -26,6 +26,8 @@ use tokio_stream::wrappers::BroadcastStream;
 use crate::config::BuildOptions;
 use crate::error::{Error, Result};
 use crate::render::incremental::{Incremental, Rendition};
+use crate::search::Indexed;
+use crate::site::Site;
 use crate::urls;
 
 const LIVE_JS: &str = include_str!("live.js");
@@ -56,6 +58,8 @@ struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     events: broadcast::Sender<Notice>,
     rebuilder: Mutex<Rebuilder>,
+    /// Held by the search job running: one at a time, the newest build's.
+    indexing: Mutex<()>,
 }
 
 /// What one site's rebuilds keep from one to the next: parsed content (an edit
@@ -64,6 +68,26 @@ struct Shared {
 pub struct Rebuilder {
     cache: crate::content::Cache,
     render: Incremental,
+}
+
+/// A rebuild's pages and feeds, and what is left to do for its search index.
+pub struct Rebuild {
+    /// Every file; the search index is the previous rendition's until `search` runs.
+    pub site: Rendition,
+    /// The search index's job, when `search = true`.
+    pub search: Option<SearchJob>,
+}
+
+/// Brings a rendition's search index up to date with the site it was rendered from:
+/// the slow part of a rebuild (a shard takes a second or two), which `serve` runs
+/// in the background.
+pub struct SearchJob(Arc<Site>);
+
+impl SearchJob {
+    /// `current` with an up-to-date index, and what was indexed.
+    pub fn run(&self, current: &Rendition) -> Result<(Rendition, Indexed)> {
+        crate::render::incremental::reindex(&self.0, current)
+    }
 }
 
 impl Rebuilder {
@@ -75,12 +99,17 @@ impl Rebuilder {
         opts: &BuildOptions,
         changed: Option<Vec<PathBuf>>,
         previous: &Rendition,
-    ) -> Result<Rendition> {
+    ) -> Result<Rebuild> {
         if let Some(paths) = changed {
             self.cache.only_changed(paths);
         }
         let site = crate::load_with(opts, &mut self.cache)?;
-        self.render.rerender(&site, previous)
+        let rendition = self.render.rerender(&site, previous)?;
+        let search = site.config.search.then(|| SearchJob(Arc::new(site)));
+        Ok(Rebuild {
+            site: rendition,
+            search,
+        })
     }
 
     /// How many index entries are kept for the next rebuild.
@@ -114,8 +143,13 @@ impl Shared {
     }
 
     /// Rebuilds the site into memory (see [`Rebuilder::rebuild`]) and publishes the
-    /// result; a failure keeps the last good files and publishes the error.
-    fn rebuild(&self, opts: &BuildOptions, changed: Option<Vec<PathBuf>>) -> Result<Rebuilt> {
+    /// result; a failure keeps the last good files and publishes the error. The
+    /// search index follows in the background ([`Shared::index`]).
+    fn rebuild(
+        self: &Arc<Self>,
+        opts: &BuildOptions,
+        changed: Option<Vec<PathBuf>>,
+    ) -> Result<Rebuilt> {
         let start = Instant::now();
         let previous = self.current();
         let result = self
@@ -123,8 +157,10 @@ impl Shared {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .rebuild(opts, changed, &previous.site);
+        let mut job = None;
         let (snapshot, notice, outcome) = match result {
-            Ok(site) => {
+            Ok(Rebuild { site, search }) => {
+                job = search;
                 let done = Rebuilt {
                     rendered: site.rendered,
                     reused: site.reused,
@@ -148,11 +184,50 @@ impl Shared {
                 (snapshot, Notice::Failed(message), Err(e))
             }
         };
+        let generation = snapshot.generation;
         if let Ok(mut s) = self.snapshot.write() {
             *s = Arc::new(snapshot);
         }
         let _ = self.events.send(notice);
+        if let Some(job) = job {
+            let shared = Arc::clone(self);
+            std::thread::spawn(move || shared.index(&job, generation));
+        }
         outcome
+    }
+
+    /// Runs build `generation`'s search job and puts its index into the snapshot,
+    /// unless a newer build came first (its own job then does the work). The pages
+    /// do not change, so browsers are not reloaded.
+    fn index(&self, job: &SearchJob, generation: u64) {
+        let _one_at_a_time = self.indexing.lock().unwrap_or_else(|e| e.into_inner());
+        if self.current().generation != generation {
+            return;
+        }
+        let start = Instant::now();
+        let result = job.run(&self.current().site);
+        let Ok(mut snapshot) = self.snapshot.write() else {
+            return;
+        };
+        match result {
+            Ok(_) if snapshot.generation != generation => {}
+            Ok((site, indexed)) => {
+                *snapshot = Arc::new(Snapshot {
+                    site: Arc::new(site),
+                    generation,
+                    error: snapshot.error.clone(),
+                });
+                if indexed.rebuilt > 0 {
+                    println!(
+                        "Search index: {} of {} shards rebuilt in {} ms",
+                        indexed.rebuilt,
+                        indexed.shards,
+                        start.elapsed().as_millis()
+                    );
+                }
+            }
+            Err(e) => eprintln!("{e}\n\nThe search index was not updated."),
+        }
     }
 }
 
@@ -191,6 +266,7 @@ async fn run(mut opts: ServeOptions) -> Result<()> {
         snapshot: RwLock::new(Arc::new(empty)),
         events: sender,
         rebuilder: Mutex::default(),
+        indexing: Mutex::default(),
     });
     match shared.rebuild(&opts.build, None) {
         Ok(done) => println!(

@@ -110,7 +110,7 @@ fn next_burst(rx: &mpsc::Receiver<DebounceEventResult>) -> Option<Vec<DebouncedE
     Some(events)
 }
 
-fn handle(events: &[DebouncedEvent], shared: &Shared, opts: &BuildOptions, root: &Path) {
+fn handle(events: &[DebouncedEvent], shared: &Arc<Shared>, opts: &BuildOptions, root: &Path) {
     let changed = relevant_paths(events, root);
     if changed.is_empty() {
         return;

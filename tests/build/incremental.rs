@@ -27,9 +27,15 @@ impl Served {
         let changed = changed.map(|c| c.iter().map(|p| site.root().join(p)).collect());
         let next = self
             .rebuilder
-            .rebuild(&site_opts(site), changed, &self.site);
-        self.site = next.expect("the site rebuilds");
-        self.site.pages_rendered
+            .rebuild(&site_opts(site), changed, &self.site)
+            .expect("the site rebuilds");
+        let pages_rendered = next.site.pages_rendered;
+        self.site = next.site;
+        if let Some(search) = next.search {
+            // What serve does next, in the background.
+            self.site = search.run(&self.site).expect("the index builds").0;
+        }
+        pages_rendered
     }
 
     /// Every file serve would serve.
