@@ -82,7 +82,7 @@ pub fn render_site(site: &Site) -> Result<Vec<Output>> {
 
 /// Renders every output file of `site` into `sink`; returns their paths, checked for collisions.
 pub fn render_into(site: &Site, sink: &dyn output::Sink) -> Result<Vec<String>> {
-    let rendered = render::site(site, sink, None, render::Index::Build)?;
+    let rendered = render::site(site, sink, None, render::Archive::Build)?;
     Ok(rendered.into_iter().map(|r| r.path).collect())
 }
 
@@ -90,7 +90,7 @@ pub fn render_into(site: &Site, sink: &dyn output::Sink) -> Result<Vec<String>> 
 /// search index (its records are rendered, so their template's errors are found).
 pub fn render_for_check(site: &Site) -> Result<Vec<Output>> {
     let memory = output::Memory::default();
-    render::site(site, &memory, None, render::Index::RecordsOnly)?;
+    render::site(site, &memory, None, render::Archive::Check)?;
     Ok(memory.into_outputs())
 }
 

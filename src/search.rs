@@ -15,7 +15,6 @@
 //! under), and each standalone page. List pages are not: they repeat issues.
 //! Pagefind's files go through the output stage like any other.
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -90,19 +89,49 @@ struct ShardManifest {
 
 /// Builds (or keeps) every shard and puts its files into `sink`; returns every path
 /// written or kept. `records(k)` gives shard `k`'s documents.
+///
+/// Shards are built on threads of their own, one per core, not on rayon's pool:
+/// Pagefind uses that pool itself, and a pool whose every thread waits for a shard
+/// would leave none to run Pagefind's work (a deadlock `serve` met at two shards).
 pub fn write(
     site: &Site,
     sink: &dyn Sink,
     records: &(dyn Fn(usize) -> Result<Vec<Record>> + Sync),
 ) -> Result<(Vec<String>, Indexed)> {
-    let language = site.config.language.clone();
-    let shards: Vec<Result<(Vec<String>, bool)>> = (0..shard_count(site))
-        .into_par_iter()
-        .map(|k| shard(sink, k, &language, records(k)?))
-        .collect();
+    let language = site.config.language.as_str();
+    let count = shard_count(site);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if k >= count {
+                return done;
+            }
+            done.push((k, records(k).and_then(|r| shard(sink, k, language, r))));
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut shards: Vec<(usize, Result<Shard>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.min(count))
+            .map(|_| scope.spawn(worker))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![(
+                        0,
+                        Err(Error::Internal("the search indexer panicked".into())),
+                    )]
+                })
+            })
+            .collect()
+    });
+    shards.sort_by_key(|(k, _)| *k);
     let mut paths = Vec::new();
     let mut indexed = Indexed::default();
-    for shard in shards {
+    for (_, shard) in shards {
         let (files, rebuilt) = shard?;
         paths.extend(files);
         indexed.shards += 1;
@@ -111,14 +140,12 @@ pub fn write(
     Ok((paths, indexed))
 }
 
+/// A shard's paths, and whether it was indexed anew (else kept).
+type Shard = (Vec<String>, bool);
+
 /// Shard `k`: kept if the previous output's copy was built from the same records,
 /// else indexed. Returns its paths and whether it was indexed.
-fn shard(
-    sink: &dyn Sink,
-    k: usize,
-    language: &str,
-    records: Vec<Record>,
-) -> Result<(Vec<String>, bool)> {
+fn shard(sink: &dyn Sink, k: usize, language: &str, records: Vec<Record>) -> Result<Shard> {
     let dir = bundle_path(k);
     let key = format!(
         "{:016x}",
@@ -165,24 +192,9 @@ fn kept(sink: &dyn Sink, dir: &str, manifest_path: &str, key: &str) -> Option<Ve
 
 /// Indexes `records` with Pagefind; returns its files (relative to the bundle's
 /// folder). Only the primary bundle keeps Pagefind's scripts, styles and WebAssembly:
-/// merged bundles need only their index.
+/// merged bundles need only their index. Runs on a thread outside any async runtime
+/// (see [`write`]): Pagefind's API is async, and blocks on a runtime of its own here.
 fn index(records: Vec<Record>, language: &str, primary: bool) -> Result<Vec<(String, Vec<u8>)>> {
-    // On a thread of its own: Pagefind's API is async, and `serve` renders from
-    // inside its server's runtime, where another runtime cannot block.
-    std::thread::scope(|scope| {
-        scope
-            .spawn(move || index_here(records, language, primary))
-            .join()
-            .unwrap_or_else(|_| Err(Error::Internal("the search indexer panicked".into())))
-    })
-}
-
-/// [`index`], on the calling thread.
-fn index_here(
-    records: Vec<Record>,
-    language: &str,
-    primary: bool,
-) -> Result<Vec<(String, Vec<u8>)>> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
     let failed = |e: anyhow::Error| Error::Internal(format!("building the search index: {e:#}"));

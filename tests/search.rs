@@ -94,7 +94,7 @@ async fn a_reader_finds_a_link_by_a_word_of_its_commentary_searches_from_the_hea
     let (word, number) = unique_commentary_word(temp.path());
     let server = Server::start(temp.path(), &[]);
     // Pages are served at once; the index follows in the background.
-    let indexed = |l: &str| l.starts_with("Search index:");
+    let indexed = |l: &str| l.starts_with("Search index and data files updated");
     server
         .stdout
         .wait_line("the first search index", SEARCH_DEADLINE, indexed);

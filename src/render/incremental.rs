@@ -89,16 +89,16 @@ impl Incremental {
     /// Renders `site`, re-rendering only what changed since `previous` (an empty
     /// [`Rendition`] the first time). On failure nothing is kept from the attempt.
     ///
-    /// The search index is left out and `previous`'s is carried over as it was:
-    /// [`reindex`] brings it up to date afterwards, so an edit's pages need not wait
-    /// for it.
+    /// The data files and the search index are left out and `previous`'s carried
+    /// over as they were: [`complete`] brings them up to date afterwards, so an edit's
+    /// pages need not wait for them.
     pub fn rerender(&self, site: &Site, previous: &Rendition) -> Result<Rendition> {
         let memory = Memory::default();
         let reuse = Reuse {
             known: &previous.keys,
             entries: &self.entries,
         };
-        let mut rendered = super::site(site, &memory, Some(reuse), super::Index::Defer)?;
+        let mut rendered = super::site(site, &memory, Some(reuse), super::Archive::Defer)?;
         if site.config.search {
             let index = previous
                 .paths()
@@ -144,13 +144,14 @@ impl Incremental {
     }
 }
 
-/// `current` with the search index of `site` brought up to date (the part of a
-/// render [`Incremental::rerender`] leaves out): shards whose records are unchanged
-/// are kept, the others indexed anew. Returns the rendition and what was indexed.
-pub fn reindex(site: &Site, current: &Rendition) -> Result<(Rendition, crate::search::Indexed)> {
+/// `current` with the data files and search index of `site` brought up to date (the
+/// part of a render [`Incremental::rerender`] leaves out): search shards whose records
+/// are unchanged are kept, the others indexed anew. Returns the rendition and what
+/// was indexed.
+pub fn complete(site: &Site, current: &Rendition) -> Result<(Rendition, crate::search::Indexed)> {
     let held = |path: &str| current.files.get(path).cloned();
     let memory = Memory::after(&held);
-    let (paths, indexed) = super::search_index(site, &memory)?;
+    let (paths, indexed) = super::complete(site, &memory)?;
     let mut fresh: HashMap<String, Vec<u8>> = memory
         .into_outputs()
         .into_iter()
@@ -162,6 +163,7 @@ pub fn reindex(site: &Site, current: &Rendition) -> Result<(Rendition, crate::se
         !path.starts_with(crate::urls::PAGEFIND) || wanted.contains(path.as_str())
     });
     let rendered = fresh.len();
+    let reused = paths.iter().filter(|p| !fresh.contains_key(*p)).count();
     for (path, bytes) in fresh.drain() {
         files.insert(path, Arc::new(bytes));
     }
@@ -169,7 +171,7 @@ pub fn reindex(site: &Site, current: &Rendition) -> Result<(Rendition, crate::se
         files,
         keys: current.keys.clone(),
         rendered,
-        reused: paths.len() - rendered,
+        reused,
         pages_rendered: 0,
     };
     Ok((next, indexed))

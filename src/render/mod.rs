@@ -16,10 +16,10 @@
 //! [`crate::feeds`]), what a template receives in [`views`], a URL in
 //! [`crate::urls`]; [`incremental`] is `serve`'s business only.
 
+pub mod archive;
 pub(crate) mod entries;
 pub(crate) mod feed;
 pub mod incremental;
-pub mod index;
 pub(crate) mod inputs;
 pub(crate) mod pages;
 pub mod templates;
@@ -34,9 +34,9 @@ use crate::output::{Output, Sink};
 use crate::site::Site;
 use crate::theme::Files;
 use crate::urls;
+pub use archive::{Archive, complete};
 use feed::Feed;
 use incremental::{Known, Rendered, Reuse};
-pub use index::{Index, search_index};
 use inputs::{EntryKind, Full, Inputs, Reader};
 use pages::{Page, PageJob};
 pub use templates::Templates;
@@ -44,16 +44,17 @@ use views::Views;
 
 /// Loads the theme, compiles it and renders every output of `site` into `sink`,
 /// checking their paths for collisions. With `reuse`, pages whose key is unchanged
-/// are not rendered (see [`incremental`]); `index` says what becomes of the search index.
+/// are not rendered (see [`incremental`]); `archive` says what becomes of the data
+/// files and the search index.
 pub(crate) fn site(
     site: &Site,
     sink: &dyn Sink,
     reuse: Option<Reuse>,
-    index: Index,
+    archive: Archive,
 ) -> Result<Vec<Rendered>> {
     let files = crate::theme::load(&site.config)?;
     let templates = Templates::compile(&files)?;
-    let rendered = render(site, &templates, &files.statics, sink, reuse, index)?;
+    let rendered = render(site, &templates, &files.statics, sink, reuse, archive)?;
     let paths: Vec<String> = rendered.iter().map(|r| r.path.clone()).collect();
     crate::output::check(&paths)?;
     Ok(rendered)
@@ -67,7 +68,7 @@ fn render(
     statics: &Files,
     sink: &dyn Sink,
     reuse: Option<Reuse>,
-    index: Index,
+    archive: Archive,
 ) -> Result<Vec<Rendered>> {
     let views = Views::new(site);
     let mut base = Context::new();
@@ -94,17 +95,17 @@ fn render(
     // The sitemap and the data files read every issue: made alongside the pages from
     // the start, not after them (the data files alone take about a second at 5,000
     // issues, which as the last task left one core idle).
-    let others = || rayon::join(|| run.sitemap(), || run.data());
+    let others = || rayon::join(|| run.sitemap(), || run.data(archive));
     let (rendered, (sitemap, data)) = rayon::join(all, others);
     // After the pages, not beside them: each shard indexes on one core, and the pages
     // already use both.
-    let records = index::Records {
+    let records = archive::Records {
         site,
         templates,
         views: &views,
         base: &base,
     };
-    let (search, _) = records.write(sink, index)?;
+    let (search, _) = records.write(sink, archive)?;
     let mut rendered: Vec<Rendered> = all_or_every_error(rendered)?
         .into_iter()
         .flatten()
@@ -230,12 +231,22 @@ impl Run<'_> {
 
     /// The data files ([`crate::data`]): they read every issue, so their inputs are all
     /// of them (and the key covers the settings, as every key does).
-    fn data(&self) -> Result<Vec<Rendered>> {
+    /// Deferred (`serve`), the previous render's files stand, under their old keys,
+    /// until [`archive::complete`] replaces them.
+    fn data(&self, archive: Archive) -> Result<Vec<Rendered>> {
+        let paths = [urls::OUTAGES_JSON, urls::OUTAGES_CSV, urls::LINKS_JSON];
+        if let (Archive::Defer, Some(known)) = (archive, self.known) {
+            let held = paths.iter().filter_map(|p| Some((p, *known.get(*p)?)));
+            let kept = held.map(|(path, key)| Rendered {
+                path: path.to_string(),
+                key: Some(key),
+            });
+            return Ok(kept.collect());
+        }
         let inputs = Inputs {
             summaries: 0..self.site.issues.len(),
             ..Inputs::default()
         };
-        let paths = [urls::OUTAGES_JSON, urls::OUTAGES_CSV, urls::LINKS_JSON];
         let key = self.key(&inputs, &paths);
         let rendered = |path: &str| Rendered {
             path: path.to_string(),

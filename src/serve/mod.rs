@@ -58,8 +58,8 @@ struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     events: broadcast::Sender<Notice>,
     rebuilder: Mutex<Rebuilder>,
-    /// Held by the search job running: one at a time, the newest build's.
-    indexing: Mutex<()>,
+    /// Held by the archive job running: one at a time, the newest build's.
+    completing: Mutex<()>,
 }
 
 /// What one site's rebuilds keep from one to the next: parsed content (an edit
@@ -70,23 +70,29 @@ pub struct Rebuilder {
     render: Incremental,
 }
 
-/// A rebuild's pages and feeds, and what is left to do for its search index.
+/// A rebuild's pages and feeds, and what is left to do for its data files and search index.
 pub struct Rebuild {
-    /// Every file; the search index is the previous rendition's until `search` runs.
+    /// Every file; the data files and search index are the previous rendition's until
+    /// `rest` runs.
     pub site: Rendition,
-    /// The search index's job, when `search = true`.
-    pub search: Option<SearchJob>,
+    /// The rest of the build.
+    pub rest: ArchiveJob,
 }
 
-/// Brings a rendition's search index up to date with the site it was rendered from:
-/// the slow part of a rebuild (a shard takes a second or two), which `serve` runs
-/// in the background.
-pub struct SearchJob(Arc<Site>);
+/// Brings a rendition's data files and search index up to date with the site it was
+/// rendered from: the slow part of a rebuild (a search shard takes a second or two),
+/// which `serve` runs in the background.
+pub struct ArchiveJob(Arc<Site>);
 
-impl SearchJob {
-    /// `current` with an up-to-date index, and what was indexed.
+impl ArchiveJob {
+    /// `current` with up-to-date data files and search index, and what was indexed.
     pub fn run(&self, current: &Rendition) -> Result<(Rendition, Indexed)> {
-        crate::render::incremental::reindex(&self.0, current)
+        crate::render::incremental::complete(&self.0, current)
+    }
+
+    /// Whether the site has a search index.
+    pub fn searchable(&self) -> bool {
+        self.0.config.search
     }
 }
 
@@ -105,10 +111,9 @@ impl Rebuilder {
         }
         let site = crate::load_with(opts, &mut self.cache)?;
         let rendition = self.render.rerender(&site, previous)?;
-        let search = site.config.search.then(|| SearchJob(Arc::new(site)));
         Ok(Rebuild {
             site: rendition,
-            search,
+            rest: ArchiveJob(Arc::new(site)),
         })
     }
 
@@ -144,7 +149,7 @@ impl Shared {
 
     /// Rebuilds the site into memory (see [`Rebuilder::rebuild`]) and publishes the
     /// result; a failure keeps the last good files and publishes the error. The
-    /// search index follows in the background ([`Shared::index`]).
+    /// data files and search index follow in the background ([`Shared::complete`]).
     fn rebuild(
         self: &Arc<Self>,
         opts: &BuildOptions,
@@ -159,8 +164,8 @@ impl Shared {
             .rebuild(opts, changed, &previous.site);
         let mut job = None;
         let (snapshot, notice, outcome) = match result {
-            Ok(Rebuild { site, search }) => {
-                job = search;
+            Ok(Rebuild { site, rest }) => {
+                job = Some(rest);
                 let done = Rebuilt {
                     rendered: site.rendered,
                     reused: site.reused,
@@ -191,16 +196,16 @@ impl Shared {
         let _ = self.events.send(notice);
         if let Some(job) = job {
             let shared = Arc::clone(self);
-            std::thread::spawn(move || shared.index(&job, generation));
+            std::thread::spawn(move || shared.complete(&job, generation));
         }
         outcome
     }
 
-    /// Runs build `generation`'s search job and puts its index into the snapshot,
+    /// Runs build `generation`'s archive job and puts its files into the snapshot,
     /// unless a newer build came first (its own job then does the work). The pages
     /// do not change, so browsers are not reloaded.
-    fn index(&self, job: &SearchJob, generation: u64) {
-        let _one_at_a_time = self.indexing.lock().unwrap_or_else(|e| e.into_inner());
+    fn complete(&self, job: &ArchiveJob, generation: u64) {
+        let _one_at_a_time = self.completing.lock().unwrap_or_else(|e| e.into_inner());
         if self.current().generation != generation {
             return;
         }
@@ -217,16 +222,17 @@ impl Shared {
                     generation,
                     error: snapshot.error.clone(),
                 });
-                if indexed.rebuilt > 0 {
+                let millis = start.elapsed().as_millis();
+                if job.searchable() {
                     println!(
-                        "Search index: {} of {} shards rebuilt in {} ms",
-                        indexed.rebuilt,
-                        indexed.shards,
-                        start.elapsed().as_millis()
+                        "Search index and data files updated in {millis} ms ({} of {} search shards rebuilt)",
+                        indexed.rebuilt, indexed.shards
                     );
+                } else {
+                    println!("Data files updated in {millis} ms");
                 }
             }
-            Err(e) => eprintln!("{e}\n\nThe search index was not updated."),
+            Err(e) => eprintln!("{e}\n\nThe data files and search index were not updated."),
         }
     }
 }
@@ -266,7 +272,7 @@ async fn run(mut opts: ServeOptions) -> Result<()> {
         snapshot: RwLock::new(Arc::new(empty)),
         events: sender,
         rebuilder: Mutex::default(),
-        indexing: Mutex::default(),
+        completing: Mutex::default(),
     });
     match shared.rebuild(&opts.build, None) {
         Ok(done) => println!(

@@ -31,10 +31,8 @@ impl Served {
             .expect("the site rebuilds");
         let pages_rendered = next.site.pages_rendered;
         self.site = next.site;
-        if let Some(search) = next.search {
-            // What serve does next, in the background.
-            self.site = search.run(&self.site).expect("the index builds").0;
-        }
+        // What serve does next, in the background.
+        self.site = next.rest.run(&self.site).expect("the rest builds").0;
         pages_rendered
     }
 

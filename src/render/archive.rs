@@ -1,10 +1,13 @@
-//! The search index's side of a render: each issue's and standalone page's search
-//! record, rendered by the theme's `search_record.html`, handed to [`crate::search`].
+//! The outputs that read the whole archive: the data files ([`crate::data`]) and the
+//! search index ([`crate::search`]), whose records (each issue's and standalone page's,
+//! rendered by the theme's `search_record.html`) are made here.
 //!
-//! `build` indexes as part of the render. `check` renders the records (a broken
-//! `search_record.html` is an error like any other template's) but indexes nothing.
-//! `serve` leaves the index out of a render and builds it afterwards, in the
-//! background, through [`search_index`], so an edited page is served at once.
+//! `build` makes them as part of the render. `check` makes the data files and the
+//! search records (a broken `search_record.html` is an error like any other
+//! template's) but indexes nothing. `serve` leaves both out of a render, serving the
+//! previous ones, and makes them afterwards in the background through [`complete`]:
+//! at 1,000 issues they take a second or more, and an edited page should be served
+//! at once.
 
 use tera::Context;
 
@@ -16,14 +19,14 @@ use crate::search::{Indexed, Record};
 use crate::site::Site;
 use crate::urls;
 
-/// What a render does about the search index (when `search = true`).
+/// What a render does about the data files and the search index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Index {
-    /// Builds it, keeping the previous output's shards that are still current: `build`.
+pub enum Archive {
+    /// Makes both, keeping the previous output's search shards still current: `build`.
     Build,
-    /// Renders its records, to find template errors, and indexes nothing: `check`.
-    RecordsOnly,
-    /// Leaves it out: `serve` builds it afterwards with [`search_index`].
+    /// Makes the data files and renders the search records, indexing nothing: `check`.
+    Check,
+    /// Leaves both out: `serve` makes them afterwards with [`complete`].
     Defer,
 }
 
@@ -36,12 +39,12 @@ pub(super) struct Records<'a> {
 }
 
 impl Records<'_> {
-    /// The search index as `index` says; returns every path written or kept.
-    pub fn write(&self, sink: &dyn Sink, index: Index) -> Result<(Vec<String>, Indexed)> {
-        if !self.site.config.search || index == Index::Defer {
+    /// The search index as `archive` says; returns every path written or kept.
+    pub fn write(&self, sink: &dyn Sink, archive: Archive) -> Result<(Vec<String>, Indexed)> {
+        if !self.site.config.search || archive == Archive::Defer {
             return Ok((Vec::new(), Indexed::default()));
         }
-        if index == Index::RecordsOnly {
+        if archive == Archive::Check {
             for k in 0..crate::search::shard_count(self.site) {
                 self.shard(k)?;
             }
@@ -80,10 +83,10 @@ impl Records<'_> {
     }
 }
 
-/// Builds `site`'s search index alone into `sink` (whose previous output supplies the
-/// shards still current): the part of a render `serve` defers. Returns every path
-/// written or kept; nothing when `search = false`.
-pub fn search_index(site: &Site, sink: &dyn Sink) -> Result<(Vec<String>, Indexed)> {
+/// Makes `site`'s data files and search index into `sink` (whose previous output
+/// supplies the search shards still current): what [`Archive::Defer`] left out.
+/// Returns the search index's paths, written or kept, and what was indexed.
+pub fn complete(site: &Site, sink: &dyn Sink) -> Result<(Vec<String>, Indexed)> {
     let files = crate::theme::load(&site.config)?;
     let templates = Templates::compile(&files)?;
     let views = Views::new(site);
@@ -95,5 +98,10 @@ pub fn search_index(site: &Site, sink: &dyn Sink) -> Result<(Vec<String>, Indexe
         views: &views,
         base: &base,
     };
-    records.write(sink, Index::Build)
+    let (data, search) = rayon::join(
+        || crate::data::write(site, sink),
+        || records.write(sink, Archive::Build),
+    );
+    data?;
+    search
 }
