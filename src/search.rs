@@ -93,6 +93,7 @@ struct ShardManifest {
 /// Shards are built on threads of their own, one per core, not on rayon's pool:
 /// Pagefind uses that pool itself, and a pool whose every thread waits for a shard
 /// would leave none to run Pagefind's work (a deadlock `serve` met at two shards).
+/// For the same reason, never call this from a rayon task.
 pub fn write(
     site: &Site,
     sink: &dyn Sink,

@@ -98,10 +98,16 @@ pub fn complete(site: &Site, sink: &dyn Sink) -> Result<(Vec<String>, Indexed)> 
         views: &views,
         base: &base,
     };
-    let (data, search) = rayon::join(
-        || crate::data::write(site, sink),
-        || records.write(sink, Archive::Build),
-    );
-    data?;
-    search
+    // Not `rayon::join`: the search index waits for threads of its own, and a rayon
+    // thread waiting so would be one fewer for Pagefind, which uses rayon's pool.
+    std::thread::scope(|scope| {
+        let data = scope.spawn(|| crate::data::write(site, sink));
+        let search = records.write(sink, Archive::Build);
+        let data = data.join().unwrap_or_else(|_| {
+            Err(crate::error::Error::Internal(
+                "writing the data files panicked".into(),
+            ))
+        });
+        data.and(search)
+    })
 }
