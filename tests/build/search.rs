@@ -95,9 +95,29 @@ fn every_issue_and_page_is_indexed_with_its_links_and_outages_as_anchors_and_no_
                 "{url}#{id}: anchor titled {title:?}, the page says {heading:?}"
             );
         }
-        // Filters: the issue's year, every tag and every outage's service.
+        // Filters: the issue's year, every tag and every outage's service. Tag names
+        // are words of the content too, so a search for one finds what carries it.
         let filters = &fragment["filters"];
         assert_eq!(filters["year"][0], issue.date().year().to_string().as_str());
+        let tagged = issue
+            .tables("links")
+            .iter()
+            .chain(&issue.tables("outages"))
+            .any(|t| {
+                t.get("tags")
+                    .and_then(|t| t.as_array())
+                    .is_some_and(|t| !t.is_empty())
+            });
+        let tags = filters["tag"].as_array().map_or(&[][..], |t| t.as_slice());
+        assert_eq!(!tags.is_empty(), tagged, "{url}: tag filters {filters}");
+        let content = fragment["content"].as_str().unwrap();
+        for tag in tags {
+            let name = tag.as_str().unwrap();
+            assert!(
+                content.contains(name),
+                "{url}: tag {name} is not searchable text"
+            );
+        }
         for outage in issue.tables("outages") {
             let service = outage["service"].as_str().unwrap();
             assert!(
