@@ -162,10 +162,8 @@ impl Shared {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .rebuild(opts, changed, &previous.site);
-        let mut job = None;
         let (snapshot, notice, outcome) = match result {
             Ok(Rebuild { site, rest }) => {
-                job = Some(rest);
                 let done = Rebuilt {
                     rendered: site.rendered,
                     reused: site.reused,
@@ -177,7 +175,7 @@ impl Shared {
                     generation,
                     error: None,
                 };
-                (snapshot, Notice::Built(generation), Ok(done))
+                (snapshot, Notice::Built(generation), Ok((done, rest)))
             }
             Err(e) => {
                 let message = e.to_string();
@@ -194,11 +192,11 @@ impl Shared {
             *s = Arc::new(snapshot);
         }
         let _ = self.events.send(notice);
-        if let Some(job) = job {
+        outcome.map(|(done, job)| {
             let shared = Arc::clone(self);
             std::thread::spawn(move || shared.complete(&job, generation));
-        }
-        outcome
+            done
+        })
     }
 
     /// Runs build `generation`'s archive job and puts its files into the snapshot,
