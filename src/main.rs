@@ -355,8 +355,9 @@ fn import(from: ImportFrom) -> Result<(), sitrep::Error> {
         // A progress line every two seconds, only for imports that take that long.
         if last.elapsed().as_secs() >= 2 && p.total > 0 {
             last = Instant::now();
+            let doing = if p.pass == 1 { "reading" } else { "converting" };
             eprintln!(
-                "reading: {} % ({} items, {} s)",
+                "{doing}: {} % ({} items, {} s)",
                 p.read * 100 / p.total,
                 p.items,
                 start.elapsed().as_secs()

@@ -63,7 +63,8 @@ fn files(site: &Path) -> Vec<String> {
     names
 }
 
-fn check_and_build(site: &Path) {
+/// Runs `check` and `build` on the site; issue `number`'s page must be built.
+fn check_and_build(site: &Path, number: u32) {
     let out = sitrep(&["check", "--root", site.to_str().unwrap()]);
     assert!(
         out.status.success(),
@@ -83,7 +84,7 @@ fn check_and_build(site: &Path) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(public.join("issues/12/index.html").is_file());
+    assert!(public.join(format!("issues/{number}/index.html")).is_file());
     assert!(public.join("outages/index.html").is_file());
 }
 
@@ -162,7 +163,7 @@ fn a_wordpress_export_becomes_issues_with_links_sponsors_and_outages() {
     let (t, _) = front(dir.path(), 14);
     assert_eq!(t["draft"].as_bool(), Some(true));
 
-    check_and_build(dir.path());
+    check_and_build(dir.path(), 12);
 }
 
 #[test]
@@ -260,4 +261,56 @@ fn an_atom_feed_with_html_content() {
     assert_eq!(body, "Hi.");
     assert_eq!(s(&t["links"][0], "url"), Some("https://sre.google/"));
     assert_eq!(s(&t["links"][0], "commentary"), Some("Read it."));
+}
+
+#[test]
+fn a_wordpress_com_export_with_shortcodes_and_posts_that_cannot_be_structured() {
+    let dir = site();
+    let summary = import(dir.path(), "wordpress", "wordpress-com.xml", &[]);
+    assert_eq!(files(dir.path()), ["1.md", "30.md", "31.md", "32.md"]);
+
+    // WXR 1.1 under https://: the offset comes from wp:post_date_gmt.
+    let (t, body) = front(dir.path(), 30);
+    assert_eq!(t["date"].to_string(), "2021-12-12T09:00:00-08:00");
+    // [caption] is unwrapped into the editorial, [code] becomes a fenced block.
+    assert!(
+        body.contains("![Error rate graph](https://pagernotes.example.net/files/graph.png) Our error rate on Tuesday"),
+        "{body}"
+    );
+    assert!(!body.contains("[caption"), "{body}");
+    let links = t["links"].as_array().unwrap();
+    assert_eq!(links.len(), 1);
+    let commentary = s(&links[0], "commentary").unwrap();
+    assert!(
+        commentary.contains("```python\nfor attempt in range(5):\n    if call() < 0:\n"),
+        "{commentary}"
+    );
+    assert!(
+        commentary.contains(r"Written as \[code\] in the editor"),
+        "{commentary}"
+    );
+    assert!(!commentary.contains("gallery"), "{commentary}");
+    assert!(
+        summary.contains("dropped (1):\n  #30: [gallery ids=\"7,8,9\"]"),
+        "{summary}"
+    );
+
+    // A link the issue format refuses: the post still comes in, all in the body, named.
+    let (t, body) = front(dir.path(), 31);
+    assert!(t.get("links").is_none(), "{t:?}");
+    assert!(body.contains("A link that reads as one host"), "{body}");
+    assert!(
+        summary.contains("#31 Pager Notes #31: the structure was not valid (URL `https://status.example.com@pagernotes.example.net/` has a user name"),
+        "{summary}"
+    );
+    // A post without a link is an issue with its text in the body, and named.
+    let (t, body) = front(dir.path(), 32);
+    assert_eq!(t["title"].as_str(), Some("A note on holidays"));
+    assert!(
+        body.starts_with("No issue next week.\n\nBack on the 9th"),
+        "{body}"
+    );
+    assert!(summary.contains("  #32 A note on holidays\n"), "{summary}");
+
+    check_and_build(dir.path(), 31);
 }

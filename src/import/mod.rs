@@ -2,9 +2,11 @@
 //! issue file per published post, with its links, sponsors and outages as data.
 //!
 //! ```text
-//! EXPORT.xml ─> xml (stream, one item at a time) ─> wxr | feed (item → Post)
-//!   ─> html (sanitize, absolute URLs, DOM) ─> structure (links, sponsors, outages, body)
-//!   ─> number and date ─> write (TOML via serde, checked by the issue parser, never overwriting)
+//! pass 1: EXPORT.xml ─> xml (stream, one item at a time) ─> wxr | feed (item → Post)
+//!           ─> skip, or keep title/date/status ─> number (by title, else by date)
+//! pass 2: EXPORT.xml ─> … ─> Post ─> shortcodes ─> html (sanitize, absolute URLs, DOM)
+//!           ─> structure (links, sponsors, outages, body)
+//!           ─> write (TOML via serde, checked by the issue parser, never overwriting)
 //! ```
 //!
 //! The only command that writes content, and it only creates files: an issue number
@@ -16,6 +18,7 @@ mod commentary;
 mod feed;
 mod html;
 mod numbering;
+mod shortcodes;
 mod structure;
 mod summary;
 mod write;
@@ -61,6 +64,8 @@ pub struct ImportOptions {
 /// How far the import has read, for a progress line.
 #[derive(Debug, Clone, Copy)]
 pub struct Progress {
+    /// 1 while reading what numbering needs, 2 while converting and writing.
+    pub pass: u8,
     /// Bytes of the file read.
     pub read: u64,
     /// The file's size.
@@ -101,16 +106,30 @@ pub struct Post {
     pub wordpress: bool,
 }
 
-/// A post converted, waiting for its number.
-struct Converted {
+/// A post the first pass found worth an issue: what numbering needs, without its content.
+struct Candidate {
+    /// Its place among the file's items, which the second pass finds it by.
+    index: usize,
+    /// The post, its HTML dropped.
     post: Post,
     /// The number in its title, if any.
     titled: Option<u32>,
+}
+
+/// A post converted, with its number.
+struct Converted {
+    post: Post,
     structure: Structure,
     urls: Vec<UrlNote>,
+    /// WordPress shortcodes with no equivalent, dropped, as written.
+    shortcodes: Vec<String>,
 }
 
 /// Imports the file `opts` names into the site; writes nothing with `dry_run`.
+///
+/// Two passes over the file, so that memory holds one post, not the export: the
+/// first reads what numbering needs (titles, dates, statuses: numbers by date need
+/// every post), the second converts and writes each post as it is read again.
 pub fn run(opts: &ImportOptions, progress: &mut dyn FnMut(Progress)) -> Result<Summary> {
     let site = crate::load(&BuildOptions {
         root: opts.root.clone(),
@@ -119,58 +138,94 @@ pub fn run(opts: &ImportOptions, progress: &mut dyn FnMut(Progress)) -> Result<S
         ..BuildOptions::default()
     })?;
     let existing = Existing::of(&site)?;
-    let file =
-        std::fs::File::open(&opts.file).map_err(|e| Error::io("cannot read", &opts.file, e))?;
-    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut summary = Summary::new(&opts.file, opts.dry_run);
-    let mut converted = Vec::new();
-    let converter = html::converter();
-    // Known once the channel's fields are read, which is before its first item.
-    let mut base: Option<Option<url::Url>> = None;
-    let items = std::cell::Cell::new(0);
-    let root = xml::read(
-        &opts.file,
-        BufReader::with_capacity(1 << 16, file),
-        &mut |root, channel, item| {
-            items.set(items.get() + 1);
-            let post = match opts.source {
-                Source::WordPress => wxr::post(&item),
-                Source::Feed => feed::post(root, &item),
-            };
-            let base = base.get_or_insert_with(|| base_url(opts.source, root, channel));
-            if let Disposition::Skip(reason) = &post.disposition {
-                summary.skipped.push(Skipped::new(&post, reason));
-                return Ok(());
-            }
-            if let Some((number, path)) = existing.origins.get(&post.id) {
-                summary
-                    .already
-                    .push((post.title.clone(), *number, path.clone()));
-                return Ok(());
-            }
-            converted.push(convert(post, base.as_ref(), &converter));
-            Ok(())
-        },
-        &mut |read| {
-            progress(Progress {
-                read,
-                total,
-                items: items.get(),
-            })
-        },
-    )?;
+    let mut candidates = Vec::new();
+    let root = each_post(opts, 1, progress, &mut |index, post, _| {
+        if let Disposition::Skip(reason) = &post.disposition {
+            summary.skipped.push(Skipped::new(&post, reason));
+        } else if let Some((number, path)) = existing.origins.get(&post.id) {
+            summary.already.push((post.title, *number, path.clone()));
+        } else {
+            candidates.push(Candidate {
+                index,
+                titled: numbering::from_title(&post.title),
+                post: Post {
+                    html: String::new(),
+                    ..post
+                },
+            });
+        }
+        Ok(())
+    })?;
     if opts.source == Source::WordPress && root != xml::Root::Rss {
         return Err(Error::Content(vec![crate::Diagnostic::file(
             &opts.file,
             "this is an Atom feed, not a WordPress export: use `sitrep import feed`",
         )]));
     }
-    let numbered = numbering::assign(converted, &existing, &mut summary);
-    for (number, c) in numbered {
-        place(opts, &site.config, number, c, &mut summary)?;
+    let mut plan: HashMap<usize, u32> = numbering::assign(candidates, &existing, &mut summary)
+        .into_iter()
+        .map(|(number, c)| (c.index, number))
+        .collect();
+    if !plan.is_empty() {
+        let converter = html::converter();
+        each_post(
+            opts,
+            2,
+            progress,
+            &mut |index, post, base| match plan.remove(&index) {
+                Some(number) => {
+                    let c = convert(post, base, &converter);
+                    place(opts, &site.config, number, c, &mut summary)
+                }
+                None => Ok(()),
+            },
+        )?;
     }
     summary.finish();
     Ok(summary)
+}
+
+/// What each pass does with a post: its index in the file, the post, the old site's address.
+type OnPost<'a> = dyn FnMut(usize, Post, Option<&url::Url>) -> Result<()> + 'a;
+
+/// Reads the file once, handing each item to `on_post` as a [`Post`] with its index
+/// and the old site's address; reports progress as pass `pass`.
+fn each_post(
+    opts: &ImportOptions,
+    pass: u8,
+    progress: &mut dyn FnMut(Progress),
+    on_post: &mut OnPost<'_>,
+) -> Result<xml::Root> {
+    let file =
+        std::fs::File::open(&opts.file).map_err(|e| Error::io("cannot read", &opts.file, e))?;
+    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    // Known once the channel's fields are read, which is before its first item.
+    let mut base: Option<Option<url::Url>> = None;
+    let items = std::cell::Cell::new(0);
+    xml::read(
+        &opts.file,
+        BufReader::with_capacity(1 << 16, file),
+        &mut |root, channel, item| {
+            let index = items.get();
+            items.set(index + 1);
+            let post = match opts.source {
+                Source::WordPress => wxr::post(&item),
+                Source::Feed => feed::post(root, &item),
+            };
+            drop(item);
+            let base = base.get_or_insert_with(|| base_url(opts.source, root, channel));
+            on_post(index, post, base.as_ref())
+        },
+        &mut |read| {
+            progress(Progress {
+                pass,
+                read,
+                total,
+                items: items.get(),
+            })
+        },
+    )
 }
 
 /// What the site already has: issue numbers and files, and which posts they came from.
@@ -222,8 +277,11 @@ fn base_url(source: Source, root: xml::Root, channel: &xml::Record) -> Option<ur
 fn convert(mut post: Post, base: Option<&url::Url>, conv: &htmd::HtmlToMarkdown) -> Converted {
     post.title.retain(|c| !crate::content::chars::forbidden(c));
     post.html.retain(|c| !crate::content::chars::forbidden(c));
+    let mut dropped = Vec::new();
     let prepared = if post.wordpress {
-        html::autop(&post.html)
+        let (expanded, d) = shortcodes::expand(&post.html);
+        dropped = d;
+        std::borrow::Cow::Owned(html::autop(&expanded).into_owned())
     } else {
         std::borrow::Cow::Borrowed(post.html.as_str())
     };
@@ -240,10 +298,10 @@ fn convert(mut post: Post, base: Option<&url::Url>, conv: &htmd::HtmlToMarkdown)
     };
     post.html = String::new();
     Converted {
-        titled: numbering::from_title(&post.title),
         post,
         structure,
         urls,
+        shortcodes: dropped,
     }
 }
 

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::summary::{Skipped, Summary};
-use super::{Converted, Existing};
+use super::{Candidate, Existing};
 
 /// The first `#123` or `Issue 123` (`Issue #123`, `issue no. 123`) in a title.
 pub fn from_title(title: &str) -> Option<u32> {
@@ -47,12 +47,12 @@ pub fn from_title(title: &str) -> Option<u32> {
     None
 }
 
-/// Numbers every converted post; the ones whose number is taken go to `summary`.
+/// Numbers every candidate post; the ones whose number is taken go to `summary`.
 pub(super) fn assign(
-    posts: Vec<Converted>,
+    posts: Vec<Candidate>,
     existing: &Existing,
     summary: &mut Summary,
-) -> Vec<(u32, Converted)> {
+) -> Vec<(u32, Candidate)> {
     let mut taken: BTreeMap<u32, String> = existing
         .numbers
         .iter()

@@ -63,6 +63,8 @@ pub struct IssueLine {
     pub unknown_tags: Vec<String>,
     /// URLs that were made absolute or left as text.
     pub urls: Vec<UrlNote>,
+    /// WordPress shortcodes with no Markdown equivalent, dropped, as written.
+    pub shortcodes: Vec<String>,
     /// Section headings dropped because only links followed them.
     pub sections: Vec<String>,
     /// Why the structure was given up and everything put in the body.
@@ -103,6 +105,7 @@ impl IssueLine {
             categories: c.post.categories.clone(),
             unknown_tags,
             urls: c.urls.clone(),
+            shortcodes: c.shortcodes.clone(),
             sections: c.structure.sections.clone(),
             fallback,
             written,
@@ -302,6 +305,16 @@ impl Summary {
                 i.unknown_tags
                     .iter()
                     .map(|t| format!("#{}: {t}", i.number))
+                    .collect()
+            }),
+        )?;
+        list(
+            f,
+            "WordPress shortcodes with no Markdown equivalent, dropped",
+            each(&|i| {
+                i.shortcodes
+                    .iter()
+                    .map(|s| format!("#{}: {s}", i.number))
                     .collect()
             }),
         )?;
