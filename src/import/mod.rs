@@ -169,21 +169,53 @@ pub fn run(opts: &ImportOptions, progress: &mut dyn FnMut(Progress)) -> Result<S
         .collect();
     if !plan.is_empty() {
         let converter = html::converter();
-        each_post(
-            opts,
-            2,
-            progress,
-            &mut |index, post, base| match plan.remove(&index) {
-                Some(number) => {
-                    let c = convert(post, base, &converter);
-                    place(opts, &site.config, number, c, &mut summary)
-                }
-                None => Ok(()),
-            },
-        )?;
+        let mut batch = Batch::default();
+        each_post(opts, 2, progress, &mut |index, post, base| {
+            if let Some(number) = plan.remove(&index) {
+                batch.posts.push((number, post));
+                batch.base = base.cloned();
+            }
+            if batch.posts.len() < BATCH {
+                return Ok(());
+            }
+            batch.place(opts, &site.config, &converter, &mut summary)
+        })?;
+        batch.place(opts, &site.config, &converter, &mut summary)?;
     }
     summary.finish();
     Ok(summary)
+}
+
+/// Posts converted together, on every core; small enough that memory holds a few posts.
+const BATCH: usize = 64;
+
+/// Numbered posts of the second pass waiting to be converted.
+#[derive(Default)]
+struct Batch {
+    posts: Vec<(u32, Post)>,
+    base: Option<url::Url>,
+}
+
+impl Batch {
+    /// Converts the waiting posts in parallel, then places them in file order.
+    fn place(
+        &mut self,
+        opts: &ImportOptions,
+        config: &Config,
+        converter: &htmd::HtmlToMarkdown,
+        summary: &mut Summary,
+    ) -> Result<()> {
+        use rayon::prelude::*;
+        let base = self.base.as_ref();
+        let converted: Vec<(u32, Converted)> = std::mem::take(&mut self.posts)
+            .into_par_iter()
+            .map(|(number, post)| (number, convert(post, base, converter)))
+            .collect();
+        for (number, c) in converted {
+            place(opts, config, number, c, summary)?;
+        }
+        Ok(())
+    }
 }
 
 /// What each pass does with a post: its index in the file, the post, the old site's address.
