@@ -309,16 +309,21 @@ fn base_url(source: Source, root: xml::Root, channel: &xml::Record) -> Option<ur
 fn convert(mut post: Post, base: Option<&url::Url>, conv: &htmd::HtmlToMarkdown) -> Converted {
     post.title.retain(|c| !crate::content::chars::forbidden(c));
     post.html.retain(|c| !crate::content::chars::forbidden(c));
-    let mut dropped = Vec::new();
-    let prepared = if post.wordpress {
-        let (expanded, d) = shortcodes::expand(&post.html);
-        dropped = d;
-        std::borrow::Cow::Owned(html::autop(&expanded).into_owned())
+    // Feeds carry the HTML as shown; only WordPress's stored form has shortcodes and
+    // blank-line paragraphs.
+    let (expanded, dropped) = if post.wordpress {
+        shortcodes::expand(&post.html)
     } else {
-        std::borrow::Cow::Borrowed(post.html.as_str())
+        (std::borrow::Cow::Borrowed(post.html.as_str()), Vec::new())
+    };
+    let prepared = if post.wordpress {
+        html::autop(&expanded)
+    } else {
+        std::borrow::Cow::Borrowed(&*expanded)
     };
     let (clean, urls) = html::sanitize(&prepared, base);
     drop(prepared);
+    drop(expanded);
     // The document must outlive the walk: dropping an rcdom node empties its subtree.
     let document = conv.html_to_tree(&clean).ok();
     let structure = match document.as_ref().and_then(html::body) {
