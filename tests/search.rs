@@ -14,6 +14,14 @@ use support::{Server, front_matter, get};
 
 /// Result links on the search page, once at least one is shown.
 const RESULT_LINKS: &str = "return Array.from(document.querySelectorAll('.pagefind-ui__result-link')).map(a => a.getAttribute('href'))";
+/// Pagefind's message ("N results for …"), as the number of matching pages,
+/// the distinct pages shown so far, and the result links.
+const RESULT_STATE: &str = "const m = (document.querySelector('.pagefind-ui__message') || {}).innerText || ''; \
+    const n = /^(\\d+) results? for/.exec(m); \
+    const links = Array.from(document.querySelectorAll('.pagefind-ui__result-link')).map(a => a.getAttribute('href')); \
+    return {count: n ? Number(n[1]) : null, pages: new Set(links.map(h => h.split('#')[0])).size, links};";
+/// How many pages Pagefind's UI shows before its "Load more results" button.
+const PAGEFIND_FIRST_PAGE: usize = 5;
 const SEARCH_DEADLINE: Duration = Duration::from_secs(20);
 
 /// The example site (config and content) copied into `dir`.
@@ -165,15 +173,23 @@ async fn a_reader_finds_a_link_by_a_word_of_its_commentary_searches_from_the_hea
     assert!(with_service, "no result for {service} shows it: {links:?}");
 
     // 3. A tag filter narrows a broad search to issues carrying the tag.
+    // Pagefind's message counts matching pages; results render one page at a
+    // time, so a step is read only once every shown page has arrived.
     client.goto(&server.at("search/?q=outage")).await.unwrap();
+    let settled = |v: &serde_json::Value| {
+        let count = v["count"].as_u64().unwrap_or(0) as usize;
+        let pages = v["pages"].as_u64().unwrap_or(0) as usize;
+        count > 0 && pages == count.min(PAGEFIND_FIRST_PAGE)
+    };
     let before = poll_page(
         &client,
         "results for `outage`",
         SEARCH_DEADLINE,
-        RESULT_LINKS,
-        |v| v.as_array().is_some_and(|a| a.len() > 1),
+        RESULT_STATE,
+        |v| settled(v) && v["count"].as_u64() > Some(1),
     )
     .await;
+    let before_count = before["count"].as_u64().unwrap();
     let open_tags = "document.querySelectorAll('.pagefind-ui__filter-block').forEach(d => d.open = true); \
         const boxes = Array.from(document.querySelectorAll('.pagefind-ui__filter-checkbox')) \
           .filter(b => b.name === 'tag' || (b.id || '').includes('tag')); \
@@ -193,28 +209,29 @@ async fn a_reader_finds_a_link_by_a_word_of_its_commentary_searches_from_the_hea
         label
             .rsplit(|c: char| !c.is_ascii_digit())
             .find(|s| !s.is_empty())
-            .and_then(|n| n.parse::<usize>().ok())
-            .unwrap_or(usize::MAX)
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(u64::MAX)
     };
     let rare = boxes.iter().min_by_key(|b| count(b)).unwrap();
+    assert!(
+        count(rare) < before_count,
+        "every tag filter keeps all {before_count} results for `outage`: {boxes:?}"
+    );
     let (id, tag) = (rare[0].as_str().unwrap(), rare[1].as_str().unwrap());
     eval(
         &client,
         &format!("document.getElementById({id:?}).click(); return true"),
     )
     .await;
-    let before_len = before.as_array().unwrap().len();
     let after = poll_page(
         &client,
         "fewer results with the tag",
         SEARCH_DEADLINE,
-        RESULT_LINKS,
-        |v| {
-            v.as_array()
-                .is_some_and(|a| !a.is_empty() && a.len() < before_len)
-        },
+        RESULT_STATE,
+        |v| settled(v) && v["count"].as_u64() < Some(before_count),
     )
     .await;
+    let after = &after["links"];
     for href in after.as_array().unwrap() {
         let href = href.as_str().unwrap();
         let page_url = href.split('#').next().unwrap().trim_start_matches('/');
