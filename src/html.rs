@@ -55,14 +55,21 @@ fn tokenizer_text(html: &str) -> String {
     text.out
 }
 
-/// The length of the run of characters before the first white space of `text`: bytes
-/// are compared as bytes while they are ASCII, the common case.
-fn word_len(text: &str) -> usize {
+/// The length of the prefix of `text` that is already plain text as [`Text`] writes
+/// it: words with one space between them, up to the first other white space (or a
+/// space at the end). It is copied in one piece, not word by word; bytes are compared
+/// as bytes while they are ASCII, the common case.
+fn span_len(text: &str) -> usize {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b < 0x80 {
+        if b == b' ' && i > 0 {
+            match text[i + 1..].chars().next() {
+                Some(c) if !c.is_whitespace() => i += 1,
+                _ => return i,
+            }
+        } else if b < 0x80 {
             if b.is_ascii_whitespace() || b == 0x0B {
                 return i;
             }
@@ -84,7 +91,11 @@ fn word_len(text: &str) -> usize {
 /// `<script>`, other entities, a stray `<`), which the tokenizer then reads. A test
 /// checks that both readings agree.
 fn plain_markup_text(html: &str) -> Option<String> {
-    let mut text = Text::default();
+    // The text is shorter than the markup: one allocation holds it.
+    let mut text = Text {
+        out: String::with_capacity(html.len()),
+        ..Text::default()
+    };
     let mut rest = html;
     while let Some(i) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
         text.push(&rest[..i]);
@@ -175,18 +186,18 @@ impl Text {
     fn push(&mut self, chunk: &str) {
         let mut rest = chunk;
         while !rest.is_empty() {
-            let word = word_len(rest);
-            if word > 0 {
-                self.word(&rest[..word]);
+            let span = span_len(rest);
+            if span > 0 {
+                self.word(&rest[..span]);
             }
-            rest = &rest[word..];
+            rest = &rest[span..];
             let space = rest.len() - rest.trim_start().len();
             self.space |= space > 0;
             rest = &rest[space..];
         }
     }
 
-    /// Writes a run of characters that are not white space, after its separator.
+    /// Writes a run of words (see [`span_len`]), after its separator.
     fn word(&mut self, word: &str) {
         if !self.out.is_empty() {
             if self.line {
@@ -259,6 +270,28 @@ mod tests {
             text("caf\u{e9}\u{2009}na\u{ef}ve\u{3000}\u{1F600}"),
             "caf\u{e9} na\u{ef}ve \u{1F600}"
         );
+    }
+
+    /// Copying runs of words in one piece writes what word-by-word writing did: the
+    /// words, split at any Unicode white space, joined by one space.
+    #[test]
+    fn a_chunk_of_text_is_its_words_with_one_space_between() {
+        for chunk in [
+            "one two  three",
+            " lead and trail ",
+            "tab\there\nnew\u{b}line",
+            "a \u{a0}b c\u{2009} d",
+            "caf\u{e9} \u{3000}x \u{1F600} y",
+            "x ",
+            " ",
+            "",
+            "single",
+        ] {
+            let mut text = Text::default();
+            text.push(chunk);
+            let words: Vec<&str> = chunk.split_whitespace().collect();
+            assert_eq!(text.out, words.join(" "), "{chunk:?}");
+        }
     }
 
     /// Every piece of rendered Markdown of the example and the second fixture (safe_html
