@@ -117,7 +117,7 @@ struct Document<'a, T> {
 /// The outage rows are made in parallel (reading each commentary's text is most of
 /// the work) beside the links file, the largest, which is streamed: its rows are made
 /// and serialized in parallel a batch of issues at a time, in order, and written as
-/// each batch is done, so the whole file (140 MB at 5,000 issues) is never in memory.
+/// each batch is done, so the whole file (120 MB at 5,000 issues) is never in memory.
 pub fn write(site: &Site, sink: &dyn Sink) -> Result<()> {
     let (outages, links) = rayon::join(
         || {

@@ -45,7 +45,7 @@ pub trait Sink: Sync {
     fn put(&self, output: Output) -> Result<()>;
 
     /// Accepts one large file that `write` produces piece by piece (`links.json` is
-    /// 140 MB at 5,000 issues), so that a sink writing to disk never holds it whole.
+    /// 120 MB at 5,000 issues), so that a sink writing to disk never holds it whole.
     /// By default the pieces are gathered and [`Sink::put`].
     fn put_streamed(&self, path: &str, write: &mut Producer<'_>) -> Result<()> {
         let mut bytes = Vec::new();
