@@ -188,7 +188,7 @@ impl Text {
         while !rest.is_empty() {
             let span = span_len(rest);
             if span > 0 {
-                self.word(&rest[..span]);
+                self.run(&rest[..span]);
             }
             rest = &rest[span..];
             let space = rest.len() - rest.trim_start().len();
@@ -198,7 +198,7 @@ impl Text {
     }
 
     /// Writes a run of words (see [`span_len`]), after its separator.
-    fn word(&mut self, word: &str) {
+    fn run(&mut self, run: &str) {
         if !self.out.is_empty() {
             if self.line {
                 self.out.push('\n');
@@ -206,7 +206,7 @@ impl Text {
                 self.out.push(' ');
             }
         }
-        self.out.push_str(word);
+        self.out.push_str(run);
         (self.space, self.line) = (false, false);
     }
 
